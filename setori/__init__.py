@@ -1,0 +1,5 @@
+"""setori: open-source maritime sanctions monitoring."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
