@@ -1,0 +1,5 @@
+"""``python -m setori``."""
+
+from setori.cli import main
+
+main()

@@ -1,0 +1,402 @@
+"""The ``setori`` command line: one thin command per library verb."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import click
+import pyarrow as pa
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from setori import __version__, export, pipeline
+from setori.demo import demo_inputs
+from setori.errors import InputError, SetoriError
+from setori.ingest.batch import IngestBatch
+from setori.ingest.sources import FORMATS as INPUT_FORMATS
+from setori.ingest.sources import ReadOptions
+from setori.store import db as store_db
+from setori.store import queries
+
+console = Console(stderr=True)
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _db_option(default: str | None = None) -> Callable[[Any], Any]:
+    return click.option(
+        "--db",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=default,
+        help="Store file (default: $SETORI_DB, else ./setori.duckdb).",
+    )
+
+
+def _time_options(func: Any) -> Any:
+    func = click.option("--until", type=click.DateTime(), help="Only before this UTC time.")(func)
+    return click.option("--since", type=click.DateTime(), help="Only from this UTC time.")(func)
+
+
+def _parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
+    if value is None:
+        return None
+    parts = value.split(",")
+    try:
+        x0, y0, x1, y1 = (float(p) for p in parts)
+    except ValueError as exc:
+        raise click.BadParameter(
+            f"{value!r}: expected four numbers MIN_LON,MIN_LAT,MAX_LON,MAX_LAT"
+        ) from exc
+    return x0, y0, x1, y1
+
+
+@contextmanager
+def _output(path: Path | None) -> Iterator[BinaryIO]:
+    if path is None or str(path) == "-":
+        yield sys.stdout.buffer
+        return
+    with open(path, "wb") as out:
+        yield out
+
+
+def _parse_mapping(items: Sequence[str]) -> dict[str, str]:
+    mapping = {}
+    for item in items:
+        key, sep, column = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r}: expected CANONICAL=COLUMN, e.g. mmsi=ID")
+        mapping[key.strip()] = column.strip()
+    return mapping
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="setori")
+def cli() -> None:
+    """setori: maritime sanctions monitoring from AIS.
+
+    Ingest AIS (NMEA, CSV, Parquet) into an embedded store, split it into
+    tracks, and inspect vessels.
+
+    Example:
+
+        setori demo
+
+        setori ingest ais.nmea.gz --db ships.duckdb
+
+        setori tracks --db ships.duckdb --mmsi 538004030 --format geojson -o frio.geojson
+    """
+
+
+class _IngestProgress:
+    """A live progress line (rows read, rate) driven by per-batch callbacks."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task = progress.add_task("ingest", total=None, rows=0, rate=0.0)
+        self.rows = 0
+        self.started = time.monotonic()
+
+    def __call__(self, source: str, batch: IngestBatch, added: int) -> None:
+        self.rows += batch.lines
+        rate = self.rows / max(time.monotonic() - self.started, 1e-9)
+        self.progress.update(self.task, description=Path(source).name, rows=self.rows, rate=rate)
+
+
+def _run_ingest(
+    db: Path | None, paths: Sequence[str], options: ReadOptions, quiet: bool
+) -> tuple[pipeline.IngestSummary, list[str]]:
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("{task.fields[rows]:,} lines"),
+        TextColumn("{task.fields[rate]:,.0f} lines/s"),
+        TimeElapsedColumn(),
+    )
+    summary, failures = pipeline.IngestSummary(), []
+    con = store_db.connect(db)
+    try:
+        with Progress(*columns, console=console, disable=quiet, transient=True) as progress:
+            hook = _IngestProgress(progress)
+            for path in paths:
+                try:
+                    pipeline.ingest_source(con, path, options, summary, hook)
+                except InputError as exc:
+                    failures.append(str(exc))
+                    console.print(f"[red]error:[/red] {exc}")
+            summary.segmented_rows = pipeline.update_segments(con)
+    finally:
+        con.close()
+    return summary, failures
+
+
+def _print_summary(summary: pipeline.IngestSummary) -> None:
+    table = Table(title="ingest summary", show_header=True)
+    for col in ("source", "outcome", "count"):
+        table.add_column(col, justify="right" if col == "count" else "left")
+    for source, counts in summary.per_source.items():
+        for outcome, n in sorted(counts.items(), key=lambda kv: -kv[1]):
+            table.add_row(Path(source).name, outcome, f"{n:,}")
+    console.print(table)
+    console.print(
+        f"{summary.lines:,} lines read, {summary.new_positions:,} new positions, "
+        f"{summary.new_statics:,} new static reports, {summary.quarantined:,} quarantined, "
+        f"{summary.segmented_rows:,} positions re-segmented"
+    )
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@_db_option()
+@click.option("--format", "fmt", type=click.Choice(INPUT_FORMATS), help="Skip auto-detection.")
+@click.option("--map", "mapping", multiple=True, help="Column mapping CANONICAL=COLUMN (csv).")
+@click.option("--delimiter", default=",", show_default=True, help="Field separator (csv).")
+@click.option("--no-header", is_flag=True, help="The CSV has no header; map by 0-based index.")
+@click.option("--time-format", help="strftime format of the time column (csv).")
+@click.option("--assume-time", type=click.DateTime(), help="UTC time for NMEA with no stamps.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+def ingest(
+    paths: tuple[str, ...],
+    db: Path | None,
+    fmt: str | None,
+    mapping: tuple[str, ...],
+    delimiter: str,
+    no_header: bool,
+    time_format: str | None,
+    assume_time: datetime | None,
+    quiet: bool,
+) -> None:
+    """Read AIS files into the store (format auto-detected; .gz and - for stdin).
+
+    Re-ingesting a file adds nothing; an interrupted run can simply be re-run.
+    Bad lines are counted and quarantined (see `setori quarantine`).
+
+    Example:
+
+        setori ingest ais-sample.txt.gz ships.csv --db ships.duckdb
+
+        nc ais.example 5631 | setori ingest - --assume-time 2026-01-01T00:00:00
+
+        setori ingest boats.csv --format csv --map mmsi=ID --map ts=ais_pos_timestamp \\
+            --map lat=latitude --map lon=longitude --time-format '%d/%m/%Y %H:%M'
+    """
+    options = ReadOptions(
+        fmt=fmt,
+        mapping=_parse_mapping(mapping),
+        delimiter=delimiter,
+        has_header=not no_header,
+        time_format=time_format,
+        default_ts=_utc(assume_time),
+    )
+    summary, failures = _run_ingest(db, paths, options, quiet)
+    if not quiet:
+        _print_summary(summary)
+    if failures:
+        raise SystemExit(1)
+
+
+@cli.command()
+@_db_option()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def info(db: Path | None, as_json: bool) -> None:
+    """Summarise the store: rows, vessels, segments, time range, sources, quarantine.
+
+    Example:
+
+        setori info --db ships.duckdb --json
+    """
+    con = store_db.connect(db)
+    try:
+        summary = queries.info(con)
+    finally:
+        con.close()
+    if as_json:
+        click.echo(json.dumps(summary, indent=2, default=str))
+        return
+    _print_info(summary)
+
+
+def _print_info(summary: dict[str, Any]) -> None:
+    out = Console()
+    table = Table(show_header=False, title="store")
+    for key in ("positions", "vessels", "static_reports", "segments", "time_range", "bbox"):
+        value = summary[key]
+        table.add_row(key, f"{value:,}" if isinstance(value, int) else str(value))
+    out.print(table)
+    sources = Table(title="per source")
+    for col in ("source", "outcome", "count"):
+        sources.add_column(col)
+    for source, counts in summary["sources"].items():
+        for outcome, n in counts.items():
+            sources.add_row(source, outcome, f"{n:,}")
+    out.print(sources)
+    quarantine = Table(title="quarantine")
+    quarantine.add_column("reason")
+    quarantine.add_column("count", justify="right")
+    for reason, n in summary["quarantined"].items():
+        quarantine.add_row(reason, f"{n:,}")
+    out.print(quarantine)
+
+
+def _format_option(default: str) -> Callable[[Any], Any]:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(export.FORMATS),
+        default=default,
+        show_default=True,
+        help="Output format.",
+    )
+
+
+@cli.command()
+@_db_option()
+@click.option("--mmsi", type=int, multiple=True, help="Only this MMSI (repeatable).")
+@_time_options
+@click.option("--bbox", help="MIN_LON,MIN_LAT,MAX_LON,MAX_LAT")
+@_format_option("csv")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="File (default stdout).")
+def tracks(
+    db: Path | None,
+    mmsi: tuple[int, ...],
+    since: datetime | None,
+    until: datetime | None,
+    bbox: str | None,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """Export positions with their segment ids.
+
+    GeoJSON gives one LineString per segment; CSV, JSON lines and Parquet one row
+    per position.
+
+    Example:
+
+        setori tracks --mmsi 538004030 --format geojson -o frio.geojson
+
+        setori tracks --since 2014-09-28T16:00:00 --bbox 11,57,12,58 --format json
+    """
+    where = queries.TrackFilter(mmsi, _utc(since), _utc(until), _parse_bbox(bbox))
+    con = store_db.connect(db)
+    try:
+        table = queries.tracks(con, where)
+    finally:
+        con.close()
+    with _output(output) as out:
+        export.write_table(table, out, fmt, kind="tracks")
+
+
+@cli.command()
+@_db_option()
+@click.option("--mmsi", type=int, multiple=True, help="Only this MMSI (repeatable).")
+@_format_option("csv")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="File (default stdout).")
+def vessels(db: Path | None, mmsi: tuple[int, ...], fmt: str, output: Path | None) -> None:
+    """Per MMSI: names, IMO numbers, call signs, ship types seen, first/last time.
+
+    Example:
+
+        setori vessels --mmsi 538004030 --format json
+    """
+    con = store_db.connect(db)
+    try:
+        table = queries.vessels(con, mmsi)
+    finally:
+        con.close()
+    if fmt == "geojson":
+        raise click.UsageError("vessels have no single position: use csv, json or parquet")
+    with _output(output) as out:
+        export.write_table(table, out, fmt)
+
+
+@cli.command()
+@_db_option()
+@_format_option("csv")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="File (default stdout).")
+def quarantine(db: Path | None, fmt: str, output: Path | None) -> None:
+    """Export every quarantined input unit: source, line number, reason, raw text.
+
+    Example:
+
+        setori quarantine --db ships.duckdb -o quarantine.csv
+    """
+    if fmt == "geojson":
+        raise click.UsageError("quarantined lines have no position: use csv, json or parquet")
+    con = store_db.connect(db)
+    try:
+        table = queries.quarantine(con)
+    finally:
+        con.close()
+    with _output(output) as out:
+        export.write_table(table, out, fmt)
+
+
+@cli.command()
+@_db_option("setori-demo.duckdb")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+def demo(db: Path, quiet: bool) -> None:
+    """Run the main job on real sample data and print what it found.
+
+    Ingests real AIS from ../shared/data (or the sample shipped with setori),
+    segments tracks, and summarises the store.
+
+    Example:
+
+        setori demo --db /tmp/demo.duckdb
+    """
+    inputs = demo_inputs()
+    console.print(f"demo: ingesting {len(inputs)} real AIS files into {db}")
+    summary, failures = _run_ingest(db, [str(p) for p in inputs], ReadOptions(), quiet)
+    _print_summary(summary)
+    con = store_db.connect(db)
+    try:
+        _print_info(queries.info(con))
+        _print_vessels(queries.vessels(con))
+    finally:
+        con.close()
+    if failures:
+        raise SystemExit(1)
+
+
+def _print_vessels(table: pa.Table, limit: int = 10) -> None:
+    rows = sorted(table.to_pylist(), key=lambda r: -int(r["positions"]))[:limit]
+    out = Table(title=f"busiest {len(rows)} vessels")
+    for col in ("mmsi", "positions", "names", "imos", "first_seen", "last_seen"):
+        out.add_column(col)
+    for r in rows:
+        out.add_row(
+            str(r["mmsi"]),
+            f"{r['positions']:,}",
+            ", ".join(r["names"]),
+            ", ".join(str(i) for i in r["imos"]),
+            str(r["first_seen"])[:19],
+            str(r["last_seen"])[:19],
+        )
+    Console().print(out)
+
+
+def main() -> None:
+    """Console entry point: SetoriError becomes a one-line message and exit status 1."""
+    try:
+        cli(standalone_mode=True)
+    except SetoriError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise SystemExit(1) from exc
+    except BrokenPipeError:
+        sys.stderr.close()
+        raise SystemExit(1) from None
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""Open an input (file, ``.gz`` file or ``-`` for stdin), recognise its format, read it.
+
+``read_source`` is the one entry point: it yields :class:`IngestBatch` objects
+in bounded memory, whatever the format.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from setori.errors import UnknownFormatError, UnreadableInputError
+from setori.ingest.batch import IngestBatch
+
+FORMATS = ("nmea", "marinecadastre", "dma", "aisdb", "traj", "csv", "parquet")
+_GZIP_MAGIC = b"\x1f\x8b"
+_SNIFF_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """How to read an input. ``mapping`` maps canonical column names to the file's columns."""
+
+    fmt: str | None = None
+    mapping: Mapping[str, str] = field(default_factory=dict)
+    delimiter: str = ","
+    has_header: bool = True
+    time_format: str | None = None
+    default_ts: datetime | None = None
+
+
+def source_name(path: str | Path) -> str:
+    """The name recorded as ``source`` for an input."""
+    return "stdin" if str(path) == "-" else str(path)
+
+
+@contextmanager
+def open_binary(path: str | Path) -> Iterator[BinaryIO]:
+    """A buffered binary stream over ``path`` (``-`` = stdin), decompressing gzip transparently."""
+    try:
+        raw: BinaryIO = sys.stdin.buffer if str(path) == "-" else open(path, "rb")  # noqa: SIM115
+    except OSError as exc:
+        raise UnreadableInputError(f"cannot open {str(path)!r}: {exc.strerror}") from exc
+    stream = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
+    try:
+        if stream.peek(2)[:2] == _GZIP_MAGIC:
+            yield gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[misc]
+        else:
+            yield stream
+    finally:
+        if str(path) != "-":
+            raw.close()
+
+
+def _peek(stream: BinaryIO, n: int) -> bytes:
+    if isinstance(stream, io.BufferedReader):
+        return stream.peek(n)[:n]
+    return b""
+
+
+def detect_format(stream: BinaryIO, name: str) -> str:
+    """Recognise the format of an open stream without consuming it."""
+    from setori.ingest.formats import sniff_format
+
+    if isinstance(stream, gzip.GzipFile):
+        head = stream.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]
+    else:
+        head = _peek(stream, _SNIFF_BYTES)
+    try:
+        return sniff_format(head, name)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise UnreadableInputError(f"cannot read {name!r}: {exc}") from exc
+
+
+def read_source(path: str | Path, options: ReadOptions = ReadOptions()) -> Iterator[IngestBatch]:
+    """Yield the batches of one input, in bounded memory."""
+    name = source_name(path)
+    with open_binary(path) as stream:
+        fmt = options.fmt or detect_format(stream, name)
+        if fmt not in FORMATS:
+            raise UnknownFormatError(f"{name}: unknown format {fmt!r}, expected one of {FORMATS}")
+        try:
+            yield from _dispatch(fmt, stream, path, name, options)
+        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+            raise UnreadableInputError(f"cannot read {name!r} as {fmt}: {exc}") from exc
+
+
+def _dispatch(
+    fmt: str, stream: BinaryIO, path: str | Path, name: str, options: ReadOptions
+) -> Iterator[IngestBatch]:
+    from setori.ingest import nmea, tables
+
+    if fmt == "nmea":
+        return nmea.read_nmea(stream, name, default_ts=options.default_ts)
+    if fmt == "parquet":
+        return tables.read_parquet(path, name, mapping=dict(options.mapping) or None)
+    if fmt == "traj":
+        return tables.read_traj(stream, name)
+    if fmt == "csv":
+        return tables.read_generic_csv(
+            stream,
+            name,
+            dict(options.mapping),
+            delimiter=options.delimiter,
+            has_header=options.has_header,
+            time_format=options.time_format,
+        )
+    return tables.read_csv(stream, name, fmt=fmt)

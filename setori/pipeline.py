@@ -1,0 +1,114 @@
+"""Wiring: read inputs, write them into the store, keep segments current.
+
+This is the edge where the domain (``setori.ingest``, ``setori.tracks``) meets
+the store; the CLI and the Python API call these functions.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pyarrow as pa
+
+from setori import schema
+from setori.ingest.batch import IngestBatch
+from setori.ingest.rowid import position_row_ids
+from setori.ingest.sources import ReadOptions, read_source, source_name
+from setori.store import segments as seg_store
+from setori.store.writes import write_batch
+
+#: Called after each committed batch with (source, batch, rows added).
+ProgressHook = Callable[[str, IngestBatch, int], None]
+SEGMENT_PARTITION_ROWS = 5_000_000
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    """What an ingest run read and added, per source and in total."""
+
+    lines: int = 0
+    new_positions: int = 0
+    new_statics: int = 0
+    segmented_rows: int = 0
+    counts: Counter[str] = field(default_factory=Counter)
+    per_source: dict[str, Counter[str]] = field(default_factory=dict)
+
+    @property
+    def quarantined(self) -> int:
+        """Input units rejected, all reasons together."""
+        kept = {"position", "static", "non_ais_line", "empty_payload"}
+        return sum(n for k, n in self.counts.items() if k not in kept and not k.startswith("other"))
+
+
+def with_row_ids(positions: pa.Table) -> pa.Table:
+    """Canonical positions -> stored positions: add ``row_id``, drop duplicates in the batch."""
+    positions = positions.cast(schema.POSITIONS)
+    table = positions.add_column(0, "row_id", position_row_ids(positions))
+    unique = pl.from_arrow(table).unique(subset=["row_id"], keep="first", maintain_order=True)
+    assert isinstance(unique, pl.DataFrame)
+    return unique.to_arrow().cast(schema.STORED_POSITIONS)
+
+
+def ingest_source(
+    con: duckdb.DuckDBPyConnection,
+    path: str | Path,
+    options: ReadOptions,
+    summary: IngestSummary,
+    on_batch: ProgressHook | None = None,
+) -> None:
+    """Read one input batch by batch; commit each batch atomically."""
+    name = source_name(path)
+    per_source = summary.per_source.setdefault(name, Counter())
+    for batch_no, batch in enumerate(read_source(path, options)):
+        added = write_batch(
+            con,
+            source=name,
+            batch_no=batch_no,
+            positions=with_row_ids(batch.positions),
+            statics=batch.statics.cast(schema.STATICS),
+            quarantine=batch.quarantine.cast(schema.QUARANTINE),
+            counts=batch.counts,
+            lines=batch.lines,
+        )
+        summary.lines += batch.lines
+        summary.new_positions += added.new_positions
+        summary.new_statics += added.new_statics
+        summary.counts.update(batch.counts)
+        per_source.update(batch.counts)
+        if on_batch is not None:
+            on_batch(name, batch, added.new_positions)
+
+
+def _segment(positions: pa.Table) -> pa.Table:
+    from setori.tracks.segment import segment_positions
+
+    return segment_positions(positions).to_arrow()
+
+
+def update_segments(
+    con: duckdb.DuckDBPyConnection, *, max_rows: int = SEGMENT_PARTITION_ROWS
+) -> int:
+    """Recompute segments of every MMSI that received new positions."""
+    done = 0
+    for mmsis in list(seg_store.dirty_partitions(con, max_rows=max_rows)):
+        done += seg_store.resegment(con, mmsis, _segment)
+    return done
+
+
+def ingest(
+    con: duckdb.DuckDBPyConnection,
+    paths: Iterable[str | Path],
+    options: ReadOptions = ReadOptions(),
+    on_batch: ProgressHook | None = None,
+) -> IngestSummary:
+    """Ingest every input, then bring segments up to date."""
+    summary = IngestSummary()
+    for path in paths:
+        ingest_source(con, path, options, summary, on_batch)
+    summary.segmented_rows = update_segments(con)
+    return summary

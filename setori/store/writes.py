@@ -1,0 +1,143 @@
+"""Atomic, idempotent writes of ingest batches into the store."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from setori.store.db import transaction
+
+_STATIC_CONTENT = (
+    "mmsi, epoch_ms(ts), msg_type, part, imo, name, call_sign, ship_type, to_bow_m, to_stern_m, "
+    "to_port_m, to_starboard_m, length_m, beam_m, draught_m, destination, epoch_ms(eta)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchWrite:
+    """What one committed batch added to the store."""
+
+    new_positions: int
+    new_statics: int
+    new_quarantined: int
+
+
+def _time_range(table: pa.Table) -> tuple[object, object]:
+    bounds = pc.min_max(table.column("ts"))
+    return bounds["min"].as_py(), bounds["max"].as_py()
+
+
+def _insert_positions(con: duckdb.DuckDBPyConnection, positions: pa.Table) -> int:
+    if positions.num_rows == 0:
+        return 0
+    t_min, t_max = _time_range(positions)
+    con.register("_batch_pos", positions)
+    con.sql(
+        """CREATE OR REPLACE TEMP TABLE _new_pos AS
+        SELECT b.* FROM _batch_pos b WHERE NOT EXISTS (
+            SELECT 1 FROM positions p
+            WHERE p.ts BETWEEN $t_min AND $t_max
+              AND p.mmsi = b.mmsi AND p.ts = b.ts AND p.lat = b.lat AND p.lon = b.lon)""",
+        params={"t_min": t_min, "t_max": t_max},
+    )
+    con.unregister("_batch_pos")
+    con.sql("INSERT INTO positions SELECT * FROM _new_pos")
+    con.sql(
+        "INSERT INTO dirty_mmsi SELECT DISTINCT mmsi FROM _new_pos "
+        "WHERE mmsi NOT IN (SELECT mmsi FROM dirty_mmsi)"
+    )
+    return _count(con, "_new_pos")
+
+
+def _insert_statics(con: duckdb.DuckDBPyConnection, statics: pa.Table) -> int:
+    if statics.num_rows == 0:
+        return 0
+    con.register("_batch_sta", statics)
+    con.sql(
+        f"""CREATE OR REPLACE TEMP TABLE _new_sta AS
+        SELECT * FROM (
+            SELECT md5(concat_ws('|', {_STATIC_CONTENT})) AS static_id, *
+            FROM _batch_sta
+            QUALIFY row_number() OVER (PARTITION BY static_id ORDER BY line_no) = 1) b
+        WHERE NOT EXISTS (
+            SELECT 1 FROM statics s WHERE s.static_id = b.static_id AND s.mmsi = b.mmsi)"""
+    )
+    con.unregister("_batch_sta")
+    con.sql("INSERT INTO statics SELECT * FROM _new_sta")
+    return _count(con, "_new_sta")
+
+
+def _insert_quarantine(con: duckdb.DuckDBPyConnection, quarantine: pa.Table) -> int:
+    if quarantine.num_rows == 0:
+        return 0
+    con.register("_batch_q", quarantine)
+    con.sql(
+        """CREATE OR REPLACE TEMP TABLE _new_q AS
+        SELECT DISTINCT ON (source, line_no, reason) * FROM _batch_q b WHERE NOT EXISTS (
+            SELECT 1 FROM quarantine q
+            WHERE q.source = b.source AND q.line_no = b.line_no AND q.reason = b.reason)"""
+    )
+    con.unregister("_batch_q")
+    con.sql("INSERT INTO quarantine SELECT source, line_no, reason, raw FROM _new_q")
+    return _count(con, "_new_q")
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    row = con.sql(f"SELECT count(*) FROM {table}").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _record_batch(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    batch_no: int,
+    lines: int,
+    counts: Mapping[str, int],
+    added: BatchWrite,
+) -> None:
+    """Record the batch once: a re-run keeps what the first commit of it recorded."""
+    params = {"source": source, "batch_no": batch_no}
+    con.sql(
+        """INSERT INTO ingest_batches
+        SELECT $source, $batch_no, $lines, $counts, $new_pos, $new_sta, now()
+        WHERE NOT EXISTS (SELECT 1 FROM ingest_batches
+                          WHERE source = $source AND batch_no = $batch_no)""",
+        params={
+            **params,
+            "lines": lines,
+            "counts": json.dumps(dict(sorted(counts.items()))),
+            "new_pos": added.new_positions,
+            "new_sta": added.new_statics,
+        },
+    )
+
+
+def write_batch(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    source: str,
+    batch_no: int,
+    positions: pa.Table,
+    statics: pa.Table,
+    quarantine: pa.Table,
+    counts: Mapping[str, int],
+    lines: int,
+) -> BatchWrite:
+    """Write one batch atomically; rows already stored are skipped, not duplicated.
+
+    ``positions`` must already carry ``row_id`` (schema ``STORED_POSITIONS``) and be
+    free of duplicates within itself.
+    """
+    with transaction(con):
+        added = BatchWrite(
+            new_positions=_insert_positions(con, positions),
+            new_statics=_insert_statics(con, statics),
+            new_quarantined=_insert_quarantine(con, quarantine),
+        )
+        _record_batch(con, source, batch_no, lines, counts, added)
+    return added

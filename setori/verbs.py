@@ -1,0 +1,109 @@
+"""The Python API: the same verbs as the CLI, returning Arrow tables.
+
+    >>> import setori
+    >>> summary = setori.ingest(["ships.nmea"], db="ships.duckdb")
+    >>> setori.tracks(db="ships.duckdb", mmsi=[538004030]).to_polars()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+import pyarrow as pa
+
+from setori import pipeline
+from setori.ingest.sources import ReadOptions
+from setori.store import db as store_db
+from setori.store import queries
+
+DbPath = str | Path | None
+
+
+@contextmanager
+def _open(db: DbPath) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = store_db.connect(db)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+class Tracks:
+    """Positions with segment ids, as an Arrow table with converters."""
+
+    def __init__(self, table: pa.Table) -> None:
+        self.table = table
+
+    def __len__(self) -> int:
+        return int(self.table.num_rows)
+
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
+        return self.table.__arrow_c_stream__(requested_schema)
+
+    def to_polars(self) -> pl.DataFrame:
+        """The positions as a Polars DataFrame."""
+        df = pl.from_arrow(self.table)
+        assert isinstance(df, pl.DataFrame)
+        return df
+
+    def to_geopandas(self) -> Any:
+        """The positions as a GeoDataFrame of points (needs the ``geo`` extra)."""
+        try:
+            import geopandas as gpd
+        except ImportError as exc:
+            raise ImportError("to_geopandas needs GeoPandas: pip install 'setori[geo]'") from exc
+        frame = self.table.to_pandas()
+        geometry = gpd.points_from_xy(frame["lon"], frame["lat"], crs="EPSG:4326")
+        return gpd.GeoDataFrame(frame, geometry=geometry)
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    *,
+    db: DbPath = None,
+    fmt: str | None = None,
+    mapping: dict[str, str] | None = None,
+    default_ts: datetime | None = None,
+) -> pipeline.IngestSummary:
+    """Ingest AIS files (NMEA, CSV, Parquet; ``.gz`` and ``-`` accepted) into the store."""
+    options = ReadOptions(fmt=fmt, mapping=mapping or {}, default_ts=default_ts)
+    with _open(db) as con:
+        return pipeline.ingest(con, paths, options)
+
+
+def info(*, db: DbPath = None) -> dict[str, Any]:
+    """Rows, vessels, segments, time range, bounding box, per-source and quarantine counts."""
+    with _open(db) as con:
+        return queries.info(con)
+
+
+def tracks(
+    *,
+    db: DbPath = None,
+    mmsi: Sequence[int] = (),
+    since: datetime | None = None,
+    until: datetime | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+) -> Tracks:
+    """Positions with ``segment_id``, filtered by MMSI, time window and bounding box."""
+    where = queries.TrackFilter(mmsi=tuple(mmsi), since=since, until=until, bbox=bbox)
+    with _open(db) as con:
+        return Tracks(queries.tracks(con, where))
+
+
+def vessels(*, db: DbPath = None, mmsi: Sequence[int] = ()) -> pa.Table:
+    """Per MMSI: names, IMO numbers, call signs and ship types seen, first/last time."""
+    with _open(db) as con:
+        return queries.vessels(con, tuple(mmsi))
+
+
+def quarantine(*, db: DbPath = None) -> pa.Table:
+    """Every rejected input unit: source, line number, reason, raw text."""
+    with _open(db) as con:
+        return queries.quarantine(con)
