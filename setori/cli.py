@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -83,7 +84,13 @@ def _parse_mapping(items: Sequence[str]) -> dict[str, str]:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="setori")
-def cli() -> None:
+@click.option(
+    "--log-level",
+    type=click.Choice(["warning", "info", "debug"]),
+    default="warning",
+    help="Log to stderr at this level (info: one line per committed batch).",
+)
+def cli(log_level: str) -> None:
     """setori: maritime sanctions monitoring from AIS.
 
     Ingest AIS (NMEA, CSV, Parquet) into an embedded store, split it into
@@ -97,6 +104,9 @@ def cli() -> None:
 
         setori tracks --db ships.duckdb --mmsi 538004030 --format geojson -o frio.geojson
     """
+    logging.basicConfig(
+        level=log_level.upper(), stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
+    )
 
 
 class _IngestProgress:

@@ -6,6 +6,7 @@ the store; the CLI and the Python API call these functions.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ from setori.ingest.rowid import position_row_ids
 from setori.ingest.sources import ReadOptions, read_source, source_name
 from setori.store import segments as seg_store
 from setori.store.writes import write_batch
+
+log = logging.getLogger("setori.ingest")
 
 #: Called after each committed batch with (source, batch, rows added).
 ProgressHook = Callable[[str, IngestBatch, int], None]
@@ -74,6 +77,10 @@ def ingest_source(
             quarantine=batch.quarantine.cast(schema.QUARANTINE),
             counts=batch.counts,
             lines=batch.lines,
+        )
+        log.info(
+            "committed batch %d of %s: %d lines, %d new positions",
+            batch_no, name, batch.lines, added.new_positions,
         )
         summary.lines += batch.lines
         summary.new_positions += added.new_positions

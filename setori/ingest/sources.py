@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from setori.errors import UnknownFormatError, UnreadableInputError
+from setori.errors import InputError, UnknownFormatError, UnreadableInputError
 from setori.ingest.batch import IngestBatch
 
 FORMATS = ("nmea", "marinecadastre", "dma", "aisdb", "traj", "csv", "parquet")
@@ -34,6 +35,18 @@ class ReadOptions:
     has_header: bool = True
     time_format: str | None = None
     default_ts: datetime | None = None
+    batch_bytes: int = field(default_factory=lambda: _env_int("SETORI_BATCH_BYTES", 32 * 2**20))
+    batch_rows: int = field(default_factory=lambda: _env_int("SETORI_BATCH_ROWS", 1_000_000))
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise InputError(f"${name} is {value!r}, expected an integer") from exc
 
 
 def source_name(path: str | Path) -> str:
@@ -98,7 +111,9 @@ def _dispatch(
     from setori.ingest import nmea, tables
 
     if fmt == "nmea":
-        return nmea.read_nmea(stream, name, default_ts=options.default_ts)
+        return nmea.read_nmea(
+            stream, name, chunk_bytes=options.batch_bytes, default_ts=options.default_ts
+        )
     if fmt == "parquet":
         return tables.read_parquet(path, name, mapping=dict(options.mapping) or None)
     if fmt == "traj":

@@ -1,0 +1,131 @@
+"""The store: idempotent re-ingest, atomic batches (kill -9 then re-run), round-trips."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import setori
+from setori import schema
+from setori.pipeline import with_row_ids
+from setori.store import db as store_db
+from setori.store.writes import write_batch
+
+SAMPLE = "dma-aisabnormal/ais-sample.txt.gz"
+
+
+def _snapshot(db: Path) -> dict[str, object]:
+    con = store_db.connect(db)
+    try:
+        return {
+            name: con.sql(f"SELECT * EXCLUDE ({drop}) FROM {name} ORDER BY ALL").fetchall()
+            for name, drop in (
+                ("positions", "source"),
+                ("statics", "source"),
+                ("quarantine", "source"),
+                ("segments", "row_id"),
+                ("ingest_batches", "ingested_at, source"),
+            )
+        }
+    finally:
+        con.close()
+
+
+def _ingest_cli(db: Path, path: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "setori", "--log-level", "info", "ingest", str(path), "--db", str(db), "-q"],
+        env=env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+
+
+def test_reingest_adds_nothing(shared_data: Path, db: Path) -> None:
+    path = shared_data / SAMPLE
+    first = setori.ingest([path], db=db)
+    assert first.new_positions > 20_000
+    before = _snapshot(db)
+    again = setori.ingest([path], db=db)
+    assert again.new_positions == 0
+    assert again.new_statics == 0
+    assert _snapshot(db) == before
+
+
+def test_kill9_mid_ingest_then_rerun_equals_uninterrupted(shared_data: Path, tmp_path: Path) -> None:
+    path = shared_data / SAMPLE
+    env = {**os.environ, "SETORI_BATCH_BYTES": "150000"}
+    reference, interrupted = tmp_path / "ref.duckdb", tmp_path / "killed.duckdb"
+    assert _ingest_cli(reference, path, env).wait(timeout=300) == 0
+
+    proc = _ingest_cli(interrupted, path, env)
+    assert proc.stderr is not None
+    committed = 0
+    for line in proc.stderr:
+        committed += "committed batch" in line
+        if committed == 4:
+            proc.send_signal(signal.SIGKILL)
+            break
+    assert proc.wait(timeout=60) == -signal.SIGKILL
+    partial = _snapshot(interrupted)
+    assert 0 < len(partial["ingest_batches"]) < len(_snapshot(reference)["ingest_batches"])  # type: ignore[arg-type]
+
+    assert _ingest_cli(interrupted, path, env).wait(timeout=300) == 0
+    assert _snapshot(interrupted) == _snapshot(reference)
+
+
+positions_rows = st.lists(
+    st.tuples(
+        st.integers(100_000_000, 999_999_999),
+        st.integers(0, 10**6),
+        st.floats(-89.9, 89.9, allow_nan=False),
+        st.floats(-179.9, 179.9, allow_nan=False),
+        st.one_of(st.none(), st.floats(0, 102.2, allow_nan=False, width=32)),
+    ),
+    min_size=1,
+    max_size=40,
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(rows=positions_rows)
+def test_write_then_read_round_trips(rows: list[tuple[int, int, float, float, float | None]]) -> None:
+    t0 = datetime(2024, 1, 1, tzinfo=UTC)
+    table = pa.table(
+        {
+            "mmsi": [r[0] for r in rows],
+            "ts": [t0 + timedelta(seconds=r[1]) for r in rows],
+            "lat": [r[2] for r in rows],
+            "lon": [r[3] for r in rows],
+            "sog_kn": [r[4] for r in rows],
+            "cog_deg": [None] * len(rows),
+            "heading_deg": [None] * len(rows),
+            "nav_status": [None] * len(rows),
+            "msg_type": [1] * len(rows),
+            "source": ["hyp"] * len(rows),
+            "receiver": [None] * len(rows),
+            "line_no": list(range(1, len(rows) + 1)),
+        }
+    ).cast(schema.POSITIONS)
+    con = store_db.connect(":memory:")
+    stored = with_row_ids(table)
+    empty = schema.empty
+    for batch_no in (0, 1):  # writing twice must not duplicate
+        write_batch(
+            con, source="hyp", batch_no=batch_no, positions=stored,
+            statics=empty(schema.STATICS), quarantine=empty(schema.QUARANTINE),
+            counts=Counter(position=len(rows)), lines=len(rows),
+        )
+    back = con.sql("SELECT mmsi, ts, lat, lon, sog_kn FROM positions").fetchall()
+    expected = {(r[0], t0 + timedelta(seconds=r[1]), r[2], r[3]) for r in rows}
+    assert {(m, t, la, lo) for m, t, la, lo, _ in back} == expected
+    assert len(back) == len(expected)
