@@ -242,7 +242,13 @@ def _print_info(summary: dict[str, Any]) -> None:
     table = Table(show_header=False, title="store")
     for key in ("positions", "vessels", "static_reports", "segments", "time_range", "bbox"):
         value = summary[key]
-        table.add_row(key, f"{value:,}" if isinstance(value, int) else str(value))
+        if isinstance(value, int):
+            text = f"{value:,}"
+        elif key == "time_range":
+            text = " → ".join(str(v) for v in value)
+        else:
+            text = str(value)
+        table.add_row(key, text)
     out.print(table)
     sources = Table(title="per source")
     for col in ("source", "outcome", "count"):

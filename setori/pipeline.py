@@ -38,14 +38,9 @@ class IngestSummary:
     new_positions: int = 0
     new_statics: int = 0
     segmented_rows: int = 0
+    quarantined: int = 0
     counts: Counter[str] = field(default_factory=Counter)
     per_source: dict[str, Counter[str]] = field(default_factory=dict)
-
-    @property
-    def quarantined(self) -> int:
-        """Input units rejected, all reasons together."""
-        kept = {"position", "static", "non_ais_line", "empty_payload"}
-        return sum(n for k, n in self.counts.items() if k not in kept and not k.startswith("other"))
 
 
 def with_row_ids(positions: pa.Table) -> pa.Table:
@@ -85,6 +80,7 @@ def ingest_source(
         summary.lines += batch.lines
         summary.new_positions += added.new_positions
         summary.new_statics += added.new_statics
+        summary.quarantined += batch.quarantine.num_rows
         summary.counts.update(batch.counts)
         per_source.update(batch.counts)
         if on_batch is not None:

@@ -89,7 +89,7 @@ positions_rows = st.lists(
         st.integers(0, 10**6),
         st.floats(-89.9, 89.9, allow_nan=False),
         st.floats(-179.9, 179.9, allow_nan=False),
-        st.one_of(st.none(), st.floats(0, 102.2, allow_nan=False, width=32)),
+        st.one_of(st.none(), st.floats(0, 102, allow_nan=False, width=32)),
     ),
     min_size=1,
     max_size=40,

@@ -30,7 +30,7 @@ class ReadOptions:
     """How to read an input. ``mapping`` maps canonical column names to the file's columns."""
 
     fmt: str | None = None
-    mapping: Mapping[str, str] = field(default_factory=dict)
+    mapping: Mapping[str, str] = field(default_factory=dict)  # canonical -> column
     delimiter: str = ","
     has_header: bool = True
     time_format: str | None = None
@@ -108,23 +108,36 @@ def read_source(path: str | Path, options: ReadOptions = ReadOptions()) -> Itera
 def _dispatch(
     fmt: str, stream: BinaryIO, path: str | Path, name: str, options: ReadOptions
 ) -> Iterator[IngestBatch]:
-    from setori.ingest import nmea, tables
+    from setori.ingest import nmea, parquet, tables, traj
 
+    chunk_bytes = options.batch_bytes
     if fmt == "nmea":
-        return nmea.read_nmea(
-            stream, name, chunk_bytes=options.batch_bytes, default_ts=options.default_ts
-        )
+        return nmea.read_nmea(stream, name, chunk_bytes=chunk_bytes, default_ts=options.default_ts)
     if fmt == "parquet":
-        return tables.read_parquet(path, name, mapping=dict(options.mapping) or None)
+        mapping = dict(options.mapping) or None
+        return parquet.read_parquet(path, name, mapping=mapping, batch_rows=options.batch_rows)
     if fmt == "traj":
-        return tables.read_traj(stream, name)
+        return traj.read_traj(stream, name, chunk_bytes=chunk_bytes)
     if fmt == "csv":
         return tables.read_generic_csv(
             stream,
             name,
-            dict(options.mapping),
+            _column_refs(options.mapping, options.has_header),
             delimiter=options.delimiter,
             has_header=options.has_header,
             time_format=options.time_format,
+            chunk_bytes=chunk_bytes,
         )
-    return tables.read_csv(stream, name, fmt=fmt)
+    return tables.read_csv(stream, name, fmt=fmt, chunk_bytes=chunk_bytes)
+
+
+def _column_refs(mapping: Mapping[str, str], has_header: bool) -> dict[str, str | int]:
+    """Without a header, mapped columns are 0-based indexes."""
+    if has_header:
+        return dict(mapping)
+    refs: dict[str, str | int] = {}
+    for key, column in mapping.items():
+        if not column.isdigit():
+            raise InputError(f"--map {key}={column}: without a header, expected a 0-based index")
+        refs[key] = int(column)
+    return refs

@@ -95,8 +95,8 @@ def quarantine(con: duckdb.DuckDBPyConnection) -> pa.Table:
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
-    row = con.sql(sql).fetchone()
-    return row[0] if row else None
+    rows = con.sql(sql).fetchall()
+    return rows[0][0] if rows else None
 
 
 def _source_counts(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
@@ -107,20 +107,23 @@ def _source_counts(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
     return {source: dict(sorted(c.items())) for source, c in by_source.items()}
 
 
+def _iso(value: datetime | None) -> str | None:
+    return value.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z" if value else None
+
+
 def info(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """Store summary: rows, vessels, segments, time range, bounding box, per-source counts."""
-    extent = con.sql(
+    (extent,) = con.sql(
         "SELECT count(*), count(DISTINCT mmsi), min(ts), max(ts), "
         "min(lon), min(lat), max(lon), max(lat) FROM positions"
-    ).fetchone()
-    assert extent is not None
+    ).fetchall()
     rows, vessels_n, t0, t1, x0, y0, x1, y1 = extent
     return {
         "positions": rows,
         "vessels": vessels_n,
         "static_reports": _scalar(con, "SELECT count(*) FROM statics"),
         "segments": _scalar(con, "SELECT count(DISTINCT segment_id) FROM segments"),
-        "time_range": [t0.isoformat() if t0 else None, t1.isoformat() if t1 else None],
+        "time_range": [_iso(t0), _iso(t1)],
         "bbox": [x0, y0, x1, y1] if rows else None,
         "quarantined": dict(
             con.sql("SELECT reason, count(*) FROM quarantine GROUP BY reason ORDER BY 2 DESC")

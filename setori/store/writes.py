@@ -88,8 +88,8 @@ def _insert_quarantine(con: duckdb.DuckDBPyConnection, quarantine: pa.Table) -> 
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    row = con.sql(f"SELECT count(*) FROM {table}").fetchone()
-    return int(row[0]) if row else 0
+    rows = con.sql(f"SELECT count(*) FROM {table}").fetchall()
+    return int(rows[0][0]) if rows else 0
 
 
 def _record_batch(
