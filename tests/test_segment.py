@@ -205,6 +205,27 @@ def test_shuffled_rows_give_the_same_result() -> None:
         assert segment_positions(_frame(shuffled)).equals(expected)
 
 
+@pytest.mark.parametrize("mmsi_pair", [(5, 6), (-2_000_000_000, 2_000_000_000)])
+@pytest.mark.parametrize("years", [[2024], [1960, 2100]])
+def test_ties_and_wide_ranges_sort_the_same_in_any_order(
+    mmsi_pair: tuple[int, int], years: list[int]
+) -> None:
+    # Same (mmsi, ts) for several rows, even the same row_id: ordered by (row_id, lat, lon).
+    # Wide MMSI and time ranges take polars' multi-column sort instead of a packed key.
+    rows = [
+        (row_id, mmsi, datetime(year, 1, 1, tzinfo=UTC) + timedelta(seconds=sec), lat, 0.0)
+        for mmsi in mmsi_pair
+        for year in years
+        for sec in (0, 1)
+        for row_id, lat in ((1, 0.0), (2, 0.001), (2, 0.002), (2, float("nan")), (0, 0.003))
+    ]
+    expected = segment_positions(_frame(rows))
+    rng = np.random.default_rng(3)
+    for _ in range(5):
+        shuffled = [rows[i] for i in rng.permutation(len(rows))]
+        assert segment_positions(_frame(shuffled)).equals(expected)
+
+
 def test_invalid_positions_are_dropped_with_reason() -> None:
     rows = [
         (1, 8, T0, 10.0, 10.0),
@@ -273,8 +294,8 @@ _MS_PER_DAY = 86_400_000
 _random_rows = st.lists(
     st.tuples(
         st.sampled_from([1, 2, 3]),
-        st.integers(0, 3 * _MS_PER_DAY),
-        st.one_of(st.floats(-1.0, 1.0), st.floats(-95.0, 95.0)),
+        st.one_of(st.integers(0, 3 * _MS_PER_DAY), st.sampled_from([0, 1000, 60_000])),
+        st.one_of(st.floats(-1.0, 1.0), st.floats(-95.0, 95.0), st.just(0.0)),
         st.one_of(st.floats(-1.0, 1.0), st.just(float("nan"))),
     ),
     max_size=60,

@@ -24,6 +24,7 @@ import pyarrow as pa
 
 from setori.errors import InputError
 from setori.tracks import segment_kernels as kernels
+from setori.tracks.segment_order import canonical_order
 
 METRES_PER_NM = 1852.0
 MPS_PER_KN = METRES_PER_NM / 3600.0
@@ -35,7 +36,6 @@ DROP_REASONS: tuple[str | None, ...] = (None, "invalid_position", "single_point_
 
 INPUT_COLUMNS = ("row_id", "mmsi", "ts", "lat", "lon")
 OUTPUT_SCHEMA = {"row_id": pl.UInt64, "segment_id": pl.String, "dropped_reason": pl.String}
-_SORT_KEYS = ["mmsi", "ts", "row_id", "lat", "lon"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -131,7 +131,7 @@ def segment_positions(
     Raises :class:`~setori.errors.InputError` if a column is missing or
     ``row_id``/``mmsi``/``ts`` hold nulls.
     """
-    df = _sorted(_canonical(positions))
+    df = canonical_order(_canonical(positions))
     mmsi = df["mmsi"].to_numpy()
     ts_ms = df["ts"].to_numpy()
     row_seg, row_reason, seg_first_row = kernels.assign_segments(
@@ -176,12 +176,6 @@ def _epoch_ms(ts_type: pl.DataType) -> pl.Expr:
     if ts_type.time_zone is None:
         ts = ts.dt.replace_time_zone("UTC")
     return ts.dt.epoch("ms").alias("ts")
-
-
-def _sorted(df: pl.DataFrame) -> pl.DataFrame:
-    """Rows by (mmsi, ts, row_id, lat, lon); skips the sort if already in order."""
-    key = (df["mmsi"].to_numpy(), df["ts"].to_numpy(), df["row_id"].to_numpy())
-    return df if kernels.is_sorted(*key) else df.sort(_SORT_KEYS)
 
 
 def _segment_ids(

@@ -308,26 +308,6 @@ def _ordinals(seg_mmsi: Int32Array, seg_first_ts: Int64Array) -> Int64Array:
     return ordinal
 
 
-@njit(cache=True)
-def _is_sorted(mmsi: Int32Array, ts_ms: Int64Array, row_id: UInt64Array) -> bool:
-    """Strictly increasing by (mmsi, ts, row_id)?"""
-    for i in range(1, mmsi.shape[0]):
-        if mmsi[i] != mmsi[i - 1]:
-            if mmsi[i] < mmsi[i - 1]:
-                return False
-        elif ts_ms[i] != ts_ms[i - 1]:
-            if ts_ms[i] < ts_ms[i - 1]:
-                return False
-        elif row_id[i] <= row_id[i - 1]:
-            return False
-    return True
-
-
-def is_sorted(mmsi: Int32Array, ts_ms: Int64Array, row_id: UInt64Array) -> bool:
-    """True if rows are strictly increasing by (mmsi, ts, row_id)."""
-    return bool(_is_sorted(mmsi, ts_ms, row_id))
-
-
 def assign_segments(
     mmsi: Int32Array,
     ts_ms: Int64Array,
