@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -35,7 +34,9 @@ from setori.demo import shared_data_dir
 def build_csv(out: Path, rows: int) -> int:
     data = shared_data_dir()
     assert data is not None, "needs ../shared/data"
-    base = pl.read_csv(data / "tracktable-noaa/NYHarbor_2020_06_30_first_hour.csv", infer_schema=False)
+    base = pl.read_csv(
+        data / "tracktable-noaa/NYHarbor_2020_06_30_first_hour.csv", infer_schema=False
+    )
     copies = -(-rows // base.height)
     with out.open("w") as fh:
         fh.write(",".join(base.columns) + "\n")
@@ -63,28 +64,38 @@ def build_nmea(out: Path, lines: int) -> int:
 
 def run_ingest(db: Path, path: Path) -> tuple[float, float]:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "setori", "ingest", str(path), "--db", str(db), "-q"], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "setori", "ingest", str(path), "--db", str(db), "-q"], check=True
+    )
     wall = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return wall, peak_mb
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--nmea-lines", type=int, default=1_000_000)
     args = parser.parse_args()
-    print(f"machine: {platform.processor() or platform.machine()}, python {platform.python_version()}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, python {platform.python_version()}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         tmpdir = Path(tmp)
         nmea = tmpdir / "repeated.nmea"
         n_lines = build_nmea(nmea, args.nmea_lines)
         wall, peak = run_ingest(tmpdir / "nmea.duckdb", nmea)
-        print(f"NMEA  {n_lines:>11,} lines  {wall:7.1f} s  {n_lines / wall:>10,.0f} lines/s  peak RSS {peak:,.0f} MB")
+        print(
+            f"NMEA {n_lines:>11,} lines {wall:7.1f} s {n_lines / wall:>10,.0f}/s peak {peak:,.0f} MB"
+        )
         csv = tmpdir / "repeated.csv"
         n_rows = build_csv(csv, args.rows)
         wall, peak = run_ingest(tmpdir / "csv.duckdb", csv)
-        print(f"CSV   {n_rows:>11,} rows   {wall:7.1f} s  {n_rows / wall:>10,.0f} rows/s   peak RSS {peak:,.0f} MB")
+        print(
+            f"CSV  {n_rows:>11,} rows  {wall:7.1f} s {n_rows / wall:>10,.0f}/s peak {peak:,.0f} MB"
+        )
 
 
 if __name__ == "__main__":

@@ -47,8 +47,9 @@ def with_row_ids(positions: pa.Table) -> pa.Table:
     """Canonical positions -> stored positions: add ``row_id``, drop duplicates in the batch."""
     positions = positions.cast(schema.POSITIONS)
     table = positions.add_column(0, "row_id", position_row_ids(positions))
-    unique = pl.from_arrow(table).unique(subset=["row_id"], keep="first", maintain_order=True)
-    assert isinstance(unique, pl.DataFrame)
+    frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)
+    unique = frame.unique(subset=["row_id"], keep="first", maintain_order=True)
     return unique.to_arrow().cast(schema.STORED_POSITIONS)
 
 
@@ -75,7 +76,10 @@ def ingest_source(
         )
         log.info(
             "committed batch %d of %s: %d lines, %d new positions",
-            batch_no, name, batch.lines, added.new_positions,
+            batch_no,
+            name,
+            batch.lines,
+            added.new_positions,
         )
         summary.lines += batch.lines
         summary.new_positions += added.new_positions
@@ -106,12 +110,12 @@ def update_segments(
 def ingest(
     con: duckdb.DuckDBPyConnection,
     paths: Iterable[str | Path],
-    options: ReadOptions = ReadOptions(),
+    options: ReadOptions | None = None,
     on_batch: ProgressHook | None = None,
 ) -> IngestSummary:
     """Ingest every input, then bring segments up to date."""
     summary = IngestSummary()
     for path in paths:
-        ingest_source(con, path, options, summary, on_batch)
+        ingest_source(con, path, options or ReadOptions(), summary, on_batch)
     summary.segmented_rows = update_segments(con)
     return summary

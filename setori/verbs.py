@@ -1,8 +1,8 @@
 """The Python API: the same verbs as the CLI, returning Arrow tables.
 
-    >>> import setori
-    >>> summary = setori.ingest(["ships.nmea"], db="ships.duckdb")
-    >>> setori.tracks(db="ships.duckdb", mmsi=[538004030]).to_polars()
+>>> import setori
+>>> summary = setori.ingest(["ships.nmea"], db="ships.duckdb")
+>>> setori.tracks(db="ships.duckdb", mmsi=[538004030]).to_polars()
 """
 
 from __future__ import annotations

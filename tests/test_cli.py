@@ -57,7 +57,9 @@ def test_ingest_then_info_vessels_tracks(shared_data: Path, db: Path, tmp_path: 
     _run("tracks", "--db", str(db), "--mmsi", "538004030", "--format", "parquet", "-o", str(target))
     assert pq.read_table(target).num_rows == info["positions"]
 
-    code, out, _ = _run("tracks", "--db", str(db), "--format", "json", "--since", "2014-09-28T18:00:00")
+    code, out, _ = _run(
+        "tracks", "--db", str(db), "--format", "json", "--since", "2014-09-28T18:00:00"
+    )
     first = json.loads(out.splitlines()[0])
     assert first["ts"] >= "2014-09-28T18:00:00" and first["ts"].endswith("Z")
 
@@ -77,11 +79,23 @@ def test_stdin_and_gzip_inputs_match_the_plain_file(shared_data: Path, tmp_path:
     assert counts == [counts[0]] * 3
 
 
-def test_unknown_format_is_one_clear_line_and_nonzero_exit(shared_data: Path, db: Path, tmp_path: Path) -> None:
+def test_unknown_format_is_one_clear_line_and_nonzero_exit(
+    shared_data: Path, db: Path, tmp_path: Path
+) -> None:
     junk = tmp_path / "junk.bin"
     junk.write_bytes(bytes(range(256)) * 10)
     proc = subprocess.run(
-        [sys.executable, "-m", "setori", "ingest", str(junk), str(shared_data / FRIO), "--db", str(db), "-q"],
+        [
+            sys.executable,
+            "-m",
+            "setori",
+            "ingest",
+            str(junk),
+            str(shared_data / FRIO),
+            "--db",
+            str(db),
+            "-q",
+        ],
         capture_output=True,
         text=True,
     )

@@ -39,7 +39,11 @@ def test_cli_reference_is_current() -> None:
 
 def test_readme_starts_with_the_two_commands() -> None:
     lines = (ROOT / "README.md").read_text().splitlines()
-    commands = [line.strip() for line in lines[:30] if line.startswith("    make ") or line.startswith("make ")]
+    commands = [
+        line.strip()
+        for line in lines[:30]
+        if line.startswith("    make ") or line.startswith("make ")
+    ]
     assert commands[:2] == ["make demo", "make test"]
     ci = (ROOT / ".ci" / "run").read_text()
     assert "exec make test" in ci

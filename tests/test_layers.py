@@ -7,7 +7,14 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).parent.parent / "setori"
 DOMAIN = ("ingest", "tracks", "detect", "screen")
-WIRING = ("setori.store", "setori.pipeline", "setori.verbs", "setori.cli", "setori.api", "setori.web")
+WIRING = (
+    "setori.store",
+    "setori.pipeline",
+    "setori.verbs",
+    "setori.cli",
+    "setori.api",
+    "setori.web",
+)
 
 
 def _imports(path: Path) -> set[str]:
@@ -32,5 +39,9 @@ def test_domain_modules_do_not_import_wiring() -> None:
 
 def test_store_imports_no_domain_or_wiring() -> None:
     for path in sorted((PACKAGE / "store").glob("*.py")):
-        bad = {n for n in _imports(path) if n.startswith(("setori.cli", "setori.ingest", "setori.verbs"))}
+        bad = {
+            n
+            for n in _imports(path)
+            if n.startswith(("setori.cli", "setori.ingest", "setori.verbs"))
+        }
         assert bad == set(), path

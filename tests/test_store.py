@@ -42,7 +42,18 @@ def _snapshot(db: Path) -> dict[str, object]:
 
 def _ingest_cli(db: Path, path: Path, env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "setori", "--log-level", "info", "ingest", str(path), "--db", str(db), "-q"],
+        [
+            sys.executable,
+            "-m",
+            "setori",
+            "--log-level",
+            "info",
+            "ingest",
+            str(path),
+            "--db",
+            str(db),
+            "-q",
+        ],
         env=env,
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
@@ -61,7 +72,9 @@ def test_reingest_adds_nothing(shared_data: Path, db: Path) -> None:
     assert _snapshot(db) == before
 
 
-def test_kill9_mid_ingest_then_rerun_equals_uninterrupted(shared_data: Path, tmp_path: Path) -> None:
+def test_kill9_mid_ingest_then_rerun_equals_uninterrupted(
+    shared_data: Path, tmp_path: Path
+) -> None:
     path = shared_data / SAMPLE
     env = {**os.environ, "SETORI_BATCH_BYTES": "150000"}
     reference, interrupted = tmp_path / "ref.duckdb", tmp_path / "killed.duckdb"
@@ -98,7 +111,9 @@ positions_rows = st.lists(
 
 @settings(max_examples=25, deadline=None)
 @given(rows=positions_rows)
-def test_write_then_read_round_trips(rows: list[tuple[int, int, float, float, float | None]]) -> None:
+def test_write_then_read_round_trips(
+    rows: list[tuple[int, int, float, float, float | None]],
+) -> None:
     t0 = datetime(2024, 1, 1, tzinfo=UTC)
     table = pa.table(
         {
@@ -121,9 +136,14 @@ def test_write_then_read_round_trips(rows: list[tuple[int, int, float, float, fl
     empty = schema.empty
     for batch_no in (0, 1):  # writing twice must not duplicate
         write_batch(
-            con, source="hyp", batch_no=batch_no, positions=stored,
-            statics=empty(schema.STATICS), quarantine=empty(schema.QUARANTINE),
-            counts=Counter(position=len(rows)), lines=len(rows),
+            con,
+            source="hyp",
+            batch_no=batch_no,
+            positions=stored,
+            statics=empty(schema.STATICS),
+            quarantine=empty(schema.QUARANTINE),
+            counts=Counter(position=len(rows)),
+            lines=len(rows),
         )
     back = con.sql("SELECT mmsi, ts, lat, lon, sog_kn FROM positions").fetchall()
     expected = {(r[0], t0 + timedelta(seconds=r[1]), r[2], r[3]) for r in rows}

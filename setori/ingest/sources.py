@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, cast
 
 from setori.errors import InputError, UnknownFormatError, UnreadableInputError
 from setori.ingest.batch import IngestBatch
@@ -61,12 +61,12 @@ def open_binary(path: str | Path) -> Iterator[BinaryIO]:
         raw: BinaryIO = sys.stdin.buffer if str(path) == "-" else open(path, "rb")  # noqa: SIM115
     except OSError as exc:
         raise UnreadableInputError(f"cannot open {str(path)!r}: {exc.strerror}") from exc
-    stream = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
+    stream = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(cast(Any, raw))
     try:
         if stream.peek(2)[:2] == _GZIP_MAGIC:
-            yield gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[misc]
+            yield cast(BinaryIO, gzip.GzipFile(fileobj=stream, mode="rb"))
         else:
-            yield stream
+            yield cast(BinaryIO, stream)
     finally:
         if str(path) != "-":
             raw.close()

@@ -56,7 +56,9 @@ def default_db_path() -> Path:
     return Path(os.environ.get("SETORI_DB", DEFAULT_DB))
 
 
-def connect(path: Path | str | None = None, *, memory_limit: str = "2GB") -> duckdb.DuckDBPyConnection:
+def connect(
+    path: Path | str | None = None, *, memory_limit: str = "2GB"
+) -> duckdb.DuckDBPyConnection:
     """Open (creating if needed) the store at ``path`` and ensure its tables exist."""
     db_path = Path(path) if path is not None else default_db_path()
     try:

@@ -23,7 +23,8 @@ class TrackFilter:
 
     def where(self) -> tuple[str, dict[str, Any]]:
         """SQL condition over columns of ``positions`` (alias p) and its parameters."""
-        clauses, params = ["TRUE"], {}
+        clauses: list[str] = ["TRUE"]
+        params: dict[str, Any] = {}
         if self.mmsi:
             clauses.append("p.mmsi IN (SELECT unnest($mmsi))")
             params["mmsi"] = list(self.mmsi)
@@ -126,8 +127,9 @@ def info(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         "time_range": [_iso(t0), _iso(t1)],
         "bbox": [x0, y0, x1, y1] if rows else None,
         "quarantined": dict(
-            con.sql("SELECT reason, count(*) FROM quarantine GROUP BY reason ORDER BY 2 DESC")
-            .fetchall()
+            con.sql(
+                "SELECT reason, count(*) FROM quarantine GROUP BY reason ORDER BY 2 DESC"
+            ).fetchall()
         ),
         "sources": _source_counts(con),
     }

@@ -48,4 +48,4 @@ def resegment(con: duckdb.DuckDBPyConnection, mmsis: list[int], segmenter: Segme
         )
         con.unregister("_seg")
         con.sql("DELETE FROM dirty_mmsi WHERE mmsi IN (SELECT unnest($m))", params=params)
-    return positions.num_rows
+    return int(positions.num_rows)
