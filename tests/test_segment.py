@@ -281,6 +281,14 @@ def test_null_key_is_an_input_error() -> None:
         segment_positions(df)
 
 
+def test_uncastable_column_is_an_input_error() -> None:
+    df = _frame([(1, 1, T0, 0.0, 0.0)]).with_columns(pl.lit("367000000x").alias("mmsi"))
+    with pytest.raises(InputError, match="do not cast"):
+        segment_positions(df)
+    with pytest.raises(InputError, match="expected a timestamp"):
+        segment_positions(df.with_columns(pl.lit(1).alias("ts"), pl.lit(1).alias("mmsi")))
+
+
 def test_invalid_params_are_input_errors() -> None:
     with pytest.raises(InputError, match="max_open_segments"):
         SegmenterParams(max_open_segments=0)

@@ -35,6 +35,7 @@ MAX_OPEN_SEGMENTS_LIMIT = 64
 DROP_REASONS: tuple[str | None, ...] = (None, "invalid_position", "single_point_jump")
 
 INPUT_COLUMNS = ("row_id", "mmsi", "ts", "lat", "lon")
+INPUT_TYPES = "row_id uint64, mmsi int32, ts timestamp, lat/lon float64"
 OUTPUT_SCHEMA = {"row_id": pl.UInt64, "segment_id": pl.String, "dropped_reason": pl.String}
 
 
@@ -155,13 +156,16 @@ def _canonical(positions: pa.Table | pl.DataFrame) -> pl.DataFrame:
     missing = [c for c in INPUT_COLUMNS if c not in df.columns]
     if missing:
         raise InputError(f"positions lack columns {missing}; expected {list(INPUT_COLUMNS)}")
-    df = df.select(
-        pl.col("row_id").cast(pl.UInt64),
-        pl.col("mmsi").cast(pl.Int32),
-        _epoch_ms(df.schema["ts"]),
-        pl.col("lat").cast(pl.Float64).fill_null(float("nan")),
-        pl.col("lon").cast(pl.Float64).fill_null(float("nan")),
-    )
+    try:
+        df = df.select(
+            pl.col("row_id").cast(pl.UInt64),
+            pl.col("mmsi").cast(pl.Int32),
+            _epoch_ms(df.schema["ts"]),
+            pl.col("lat").cast(pl.Float64).fill_null(float("nan")),
+            pl.col("lon").cast(pl.Float64).fill_null(float("nan")),
+        )
+    except pl.exceptions.PolarsError as exc:
+        raise InputError(f"positions do not cast to {INPUT_TYPES}: {exc}") from exc
     nulls = {c: n for c in ("row_id", "mmsi", "ts") if (n := df[c].null_count())}
     if nulls:
         raise InputError(f"positions hold nulls in key columns {nulls}; expected none")
