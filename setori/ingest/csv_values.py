@@ -123,7 +123,8 @@ def as_time(name: str, dtype: pl.DataType, time_format: str | None) -> tuple[pl.
 
     ``time_format``: ``None`` = ISO 8601 (naive means UTC; ``Z``/offsets converted)
     or, for a plain number, unix seconds; ``"unix"``/``"unix_s"`` / ``"unix_ms"`` =
-    unix seconds / milliseconds; anything else = a strftime format (naive means UTC).
+    unix seconds / milliseconds; anything else = a strftime format (naive means UTC;
+    ``.%f`` reads a fraction of a second of any length).
     """
     raw = cleaned(name, dtype)
     if isinstance(dtype, pl.Datetime):
@@ -153,7 +154,8 @@ def _from_unix(number: pl.Expr, scale_to_ms: int) -> pl.Expr:
 
 
 def _strptime(raw: pl.Expr, time_format: str) -> pl.Expr:
-    parsed = raw.str.to_datetime(time_format, strict=False, time_unit="ms")
+    chrono_format = time_format.replace(".%f", "%.f")  # Python ".%f" = any fraction of a second
+    parsed = raw.str.to_datetime(chrono_format, strict=False, time_unit="ms")
     if any(directive in time_format for directive in _TZ_DIRECTIVES):
         return parsed.dt.convert_time_zone(UTC)
     return parsed.dt.replace_time_zone(UTC)
