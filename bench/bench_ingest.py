@@ -62,14 +62,24 @@ def build_nmea(out: Path, lines: int) -> int:
     return n * copies
 
 
+_MEASURE = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+subprocess.run([sys.executable, "-m", "setori", "ingest", sys.argv[1], "--db", sys.argv[2], "-q"],
+               check=True)
+print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
 def run_ingest(db: Path, path: Path) -> tuple[float, float]:
-    start = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "setori", "ingest", str(path), "--db", str(db), "-q"], check=True
-    )
-    wall = time.perf_counter() - start
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return wall, peak_mb
+    """Wall seconds and peak RSS (MB) of one `setori ingest` process, measured in isolation."""
+    out = subprocess.run(
+        [sys.executable, "-c", _MEASURE, str(path), str(db)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    return float(out[0]), float(out[1]) / 1024
 
 
 def main() -> None:

@@ -108,16 +108,22 @@ def read_source(path: str | Path, options: ReadOptions = ReadOptions()) -> Itera
 def _dispatch(
     fmt: str, stream: BinaryIO, path: str | Path, name: str, options: ReadOptions
 ) -> Iterator[IngestBatch]:
-    from setori.ingest import nmea, parquet, tables, traj
-
     chunk_bytes = options.batch_bytes
     if fmt == "nmea":
-        return nmea.read_nmea(stream, name, chunk_bytes=chunk_bytes, default_ts=options.default_ts)
+        from setori.ingest.nmea import read_nmea
+
+        return read_nmea(stream, name, chunk_bytes=chunk_bytes, default_ts=options.default_ts)
     if fmt == "parquet":
+        from setori.ingest.parquet import read_parquet
+
         mapping = dict(options.mapping) or None
-        return parquet.read_parquet(path, name, mapping=mapping, batch_rows=options.batch_rows)
+        return read_parquet(path, name, mapping=mapping, batch_rows=options.batch_rows)
     if fmt == "traj":
-        return traj.read_traj(stream, name, chunk_bytes=chunk_bytes)
+        from setori.ingest.traj import read_traj
+
+        return read_traj(stream, name, chunk_bytes=chunk_bytes)
+    from setori.ingest import tables
+
     if fmt == "csv":
         return tables.read_generic_csv(
             stream,
