@@ -318,8 +318,7 @@ def test_reject_reasons_say_what_was_seen() -> None:
         {"idx": 0, "reason": "empty payload"},
         {
             "idx": 1,
-            "reason": "character '~' at offset 1 is outside the AIS armour alphabet "
-            "'0'-'W', '`'-'w'",
+            "reason": "character '~' at offset 1 is outside the armour alphabet '0'-'W', '`'-'w'",
         },
         {"idx": 2, "reason": "type 24 payload has 156 bits, expected >= 162"},
         {"idx": 3, "reason": "type 5 payload has 72 bits, expected >= 420"},
@@ -413,3 +412,17 @@ def test_random_payloads_decode_consistently(rows: list[tuple[str, int]]) -> Non
     assert all(d.msg_type[i] in STATIC_TYPES for i in sta)
     assert d.positions.column("msg_type").to_pylist() == [int(d.msg_type[i]) for i in pos]
     assert set(rej) >= {i for i, p in enumerate(payloads) if not p}
+
+
+def test_type_5_of_420_bits_reads_missing_bits_as_zero() -> None:
+    """gpsd accepts type 5 from 420 bits; the missing bits read as zero.
+
+    pyais reads the cut last character's 4 bits as a 4-bit number instead, and gets
+    "NEW YORK           H" for this payload. The full message comes first so that
+    nothing of it may leak into the short one.
+    """
+    full = "55?MbV02;H;s<HtKR20EHE:0@T4@Dn2222222216L961O5Gf0NSQEp6ClRp888888888880"
+    d = _decode(full, full[:70], fill_bits=(2, 0))
+    rows = d.statics.to_pylist()
+    assert [r["destination"] for r in rows] == ["NEW YORK", "NEW YORK"]
+    assert rows[0] | {"idx": 1} == rows[1]
