@@ -23,7 +23,7 @@ import polars as pl
 import pyarrow as pa
 
 from setori.detect.events import empty_events, event_id, make_events
-from setori.detect.port_visits import require_param, utc_from_ms, params_evidence, track_positions
+from setori.detect.port_visits import params_evidence, require_param, track_positions, utc_from_ms
 from setori.geo.zones import ZoneLayer, load_zones
 
 DETECTOR_VERSION = "zones/1"
