@@ -27,20 +27,18 @@ from setori.ingest.batch import IngestBatch
 from setori.ingest.csv_statics import static_runs, with_derived_dimensions
 from setori.ingest.csv_values import (
     FIELD_KINDS,
-    VALID,
-    as_float,
-    as_imo,
-    as_int,
-    as_mmsi,
     as_text,
-    as_time,
     cleaned,
+    converted,
+    num_name,
+    parse_times,
+    raw_name,
+    value_and_flag,
 )
 
 RawText = Callable[[npt.NDArray[np.int64]], list[str]]
 Check = tuple[pl.Expr, pl.Expr]
 
-_PARSERS = {"mmsi": as_mmsi, "float": as_float, "int": as_int, "imo": as_imo}
 _POSITION_KINDS = ["position", "both"]
 _ROW_KINDS = ["position", "both", "static"]
 _MIN_TS = datetime(schema.MIN_PLAUSIBLE_YEAR, 1, 1, tzinfo=UTC)
@@ -62,10 +60,10 @@ class RowSpec:
 def assemble(raw: pl.DataFrame, spec: RowSpec, source: str, raw_text: RawText) -> IngestBatch:
     """Parse, check and route the rows of ``raw``; see the module docstring."""
     typed = _typed(raw, spec)
-    typed = typed.with_columns(_reason=_first_failure(_checks(typed, spec)))
-    typed = typed.with_columns(_bucket=_bucket())
-    counts = Counter(dict(typed.group_by("_bucket").len().iter_rows()))
-    accepted = typed.filter(pl.col("_reason").is_null()).with_columns(
+    checks = _checks(typed, spec)
+    typed = typed.with_columns(_fail=_first_failure(checks))
+    rejected = typed.filter(pl.col("_fail").is_not_null()).with_columns(_reason=_reason(checks))
+    accepted = typed.filter(pl.col("_fail").is_null()).with_columns(
         line_no=pl.col("_line_no"), source=pl.lit(source)
     )
     positions = accepted.filter(pl.col("_kind").is_in(_POSITION_KINDS))
@@ -75,8 +73,8 @@ def assemble(raw: pl.DataFrame, spec: RowSpec, source: str, raw_text: RawText) -
     return IngestBatch(
         positions=to_arrow(positions, schema.POSITIONS),
         statics=to_arrow(statics, schema.STATICS),
-        quarantine=_quarantine(typed.filter(pl.col("_reason").is_not_null()), source, raw_text),
-        counts=counts,
+        quarantine=_quarantine(rejected, source, raw_text),
+        counts=_counts(accepted, rejected),
         lines=raw.height,
     )
 
@@ -116,29 +114,44 @@ def _quarantine(rejected: pl.DataFrame, source: str, raw_text: RawText) -> pa.Ta
 
 
 def _typed(raw: pl.DataFrame, spec: RowSpec) -> pl.DataFrame:
-    """Typed values (sentinels -> null), ``<name>__bad`` flags and ``<name>__raw`` text."""
-    exprs: list[pl.Expr] = [pl.col("_line_no"), pl.col("_row")]
+    """Typed values (sentinels -> null), ``<name>__bad`` flags and ``<name>__raw`` values."""
+    parsed = {c: FIELD_KINDS[c] for c in raw.columns if FIELD_KINDS.get(c, "text") != "text"}
     kind = pl.col("_kind") if "_kind" in raw.columns else pl.lit("position")
-    exprs.append(kind.alias("_kind"))
-    for name in (c for c in raw.columns if c in FIELD_KINDS):
-        exprs.extend(_parsed(name, raw.schema[name], spec))
-    return raw.select(exprs)
+    frame = raw.with_columns(
+        [cleaned(name, raw.schema[name]).alias(raw_name(name)) for name in parsed],
+        _kind=kind,
+    )
+    frame = frame.with_columns(
+        converted(name, kind, raw.schema[name]).alias(num_name(name))
+        for name, kind in parsed.items()
+        if kind not in ("time", "eta")
+    )
+    frame = frame.with_columns(
+        parse_times(frame.get_column(raw_name(name)), _time_format(spec, kind)).alias(
+            num_name(name)
+        )
+        for name, kind in parsed.items()
+        if kind in ("time", "eta")
+    )
+    exprs: list[pl.Expr] = [pl.col("_line_no"), pl.col("_row"), pl.col("_kind")]
+    for name in raw.columns:
+        if name in parsed:
+            exprs.extend(_parsed(name, parsed[name]))
+        elif name in FIELD_KINDS:
+            exprs.append(as_text(name).alias(name))
+    return frame.select(exprs)
 
 
-def _parsed(name: str, dtype: pl.DataType, spec: RowSpec) -> list[pl.Expr]:
-    kind = FIELD_KINDS[name]
-    if kind == "text":
-        return [as_text(name, dtype).alias(name)]
-    if kind == "eta":
-        return [as_time(name, dtype, spec.eta_format)[0].alias(name)]
-    if kind == "time":
-        value, bad = as_time(name, dtype, spec.time_format)
-    else:
-        value, bad = _PARSERS[kind](name, dtype)
-    if name in VALID:
-        value = pl.when(VALID[name](value)).then(value)
-    raw_text = cleaned(name, dtype).cast(pl.String)
-    return [value.alias(name), bad.alias(f"{name}__bad"), raw_text.alias(f"{name}__raw")]
+def _time_format(spec: RowSpec, kind: str) -> str | None:
+    return spec.eta_format if kind == "eta" else spec.time_format
+
+
+def _parsed(name: str, kind: str) -> list[pl.Expr]:
+    if kind == "eta":  # an unreadable ETA is dropped, not a reason to reject the row
+        return [pl.col(num_name(name)).alias(name)]
+    value, bad = value_and_flag(name, kind)
+    raw_text = pl.col(raw_name(name)).cast(pl.String)
+    return [value.alias(name), bad.alias(f"{name}__bad"), raw_text.alias(raw_name(name))]
 
 
 def _checks(typed: pl.DataFrame, spec: RowSpec) -> list[Check]:
@@ -230,13 +243,27 @@ def _time_expected(time_format: str | None) -> str:
 
 
 def _first_failure(checks: list[Check]) -> pl.Expr:
-    failures = [pl.when(cond.fill_null(False)).then(message) for cond, message in checks]
-    return pl.coalesce([*failures, pl.lit(None, dtype=pl.String)])
+    """Index of the first failing check (null when the row passes them all)."""
+    failures = [
+        pl.when(cond.fill_null(False)).then(pl.lit(i, dtype=pl.Int16))
+        for i, (cond, _) in enumerate(checks)
+    ]
+    return pl.coalesce([*failures, pl.lit(None, dtype=pl.Int16)])
 
 
-def _bucket() -> pl.Expr:
-    reason_key = pl.col("_reason").str.extract(r"^([a-z_]+):", 1)
+def _reason(checks: list[Check]) -> pl.Expr:
+    """The message of the failed check (built for rejected rows only)."""
+    fail = pl.col("_fail")
+    messages = [pl.when(fail == i).then(message) for i, (_, message) in enumerate(checks)]
+    return pl.coalesce([*messages, pl.lit(None, dtype=pl.String)])
+
+
+def _counts(accepted: pl.DataFrame, rejected: pl.DataFrame) -> Counter[str]:
+    """One bucket per row: the reason key of a rejected row, else position / static / its kind."""
     kind = pl.col("_kind")
     row_bucket = pl.when(kind == "static").then(pl.lit("static")).otherwise(pl.lit("position"))
-    by_kind = pl.when(kind.is_in(_ROW_KINDS)).then(row_bucket).otherwise(kind)
-    return pl.coalesce(reason_key, by_kind)
+    bucket = pl.when(kind.is_in(_ROW_KINDS)).then(row_bucket).otherwise(kind)
+    counts: Counter[str] = Counter(dict(accepted.group_by(bucket.alias("b")).len().iter_rows()))
+    keys = rejected.select(pl.col("_reason").str.extract(r"^([a-z_]+):", 1).alias("b"))
+    counts.update(dict(keys.group_by("b").len().iter_rows()))
+    return counts
