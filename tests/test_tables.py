@@ -11,6 +11,7 @@ import io
 import json
 import struct
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -45,8 +46,8 @@ class Read:
     batches: int
 
 
-def read_all(batches: object) -> Read:
-    got: list[IngestBatch] = list(batches)  # type: ignore[call-overload]
+def read_all(batches: Iterable[IngestBatch]) -> Read:
+    got = list(batches)
     return Read(
         pa.concat_tables([b.positions for b in got]),
         pa.concat_tables([b.statics for b in got]),
@@ -58,7 +59,7 @@ def read_all(batches: object) -> Read:
 
 
 def utc(text: str) -> datetime:
-    return pd.Timestamp(text, tz="UTC").to_pydatetime()
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 def ts_range(table: pa.Table) -> tuple[datetime, datetime]:
@@ -333,7 +334,7 @@ def test_injected_bad_rows_are_quarantined_and_the_rest_kept(shared_data: Path) 
         **BAD_ROWS,
         "future_time": _noaa_row(ts=future),
     }
-    lines, expected_bad = [header], {}
+    lines, expected_bad = [header], dict[int, str]()
     for i, row in enumerate(body):
         lines.append(row)
         if i % 17 == 5 and len(expected_bad) < len(bad_rows):
@@ -593,3 +594,67 @@ def _f32(value: float | None) -> float | None:
 
 def pc_unique(table: pa.Table, column: str) -> int:
     return len(set(table.column(column).to_pylist()))
+
+
+def test_wkb_variants_and_geoarrow_points() -> None:
+    from setori.ingest.parquet import geometry_lon_lat
+
+    wkb = pa.array(
+        [
+            struct.pack("<BIdd", 1, 1, 10.5, 55.25),  # ISO 2D, little-endian
+            struct.pack(">BIdd", 0, 1, -74.0, 40.7),  # big-endian
+            struct.pack("<BIIdd", 1, 0x20000001, 4326, 1.0, 2.0),  # EWKB with SRID
+            struct.pack("<BIddd", 1, 1001, 3.0, 4.0, 5.0),  # ISO Z
+            struct.pack("<BIIdd", 1, 0x80000001 | 0x20000000, 4326, 6.0, 7.0)[:-16]
+            + struct.pack("<ddd", 6.0, 7.0, 9.0),  # EWKB Z with SRID
+            struct.pack("<BII", 1, 2, 0),  # empty LINESTRING
+            None,
+        ],
+        pa.binary(),
+    )
+    lon, lat = geometry_lon_lat(wkb)
+    assert lon[:5].tolist() == [10.5, -74.0, 1.0, 3.0, 6.0]
+    assert lat[:5].tolist() == [55.25, 40.7, 2.0, 4.0, 7.0]
+    assert np.isnan(lon[5:]).all() and np.isnan(lat[5:]).all()
+    points = pa.array(
+        [{"x": 1.5, "y": 2.5}, None], pa.struct([("x", pa.float64()), ("y", pa.float64())])
+    )
+    lon, lat = geometry_lon_lat(points)
+    assert lon[0] == 1.5 and lat[0] == 2.5 and np.isnan(lon[1])
+
+
+def test_geoparquet_in_a_projected_crs_is_refused(tmp_path: Path) -> None:
+    from setori.errors import UnreadableInputError
+
+    metadata = {
+        "version": "1.1.0",
+        "primary_column": "geometry",
+        "columns": {
+            "geometry": {"encoding": "WKB", "crs": {"id": {"authority": "EPSG", "code": 3857}}}
+        },
+    }
+    table = pa.table(
+        {"mmsi": [1], "ts": [1_600_000_000], "geometry": [struct.pack("<BIdd", 1, 1, 0, 0)]}
+    )
+    path = tmp_path / "merc.parquet"
+    pq.write_table(table.replace_schema_metadata({b"geo": json.dumps(metadata).encode()}), path)
+    with pytest.raises(UnreadableInputError, match=r"EPSG.*3857.*expected lon/lat"):
+        list(tables.read_parquet(path, "merc"))
+
+
+def test_generic_csv_times_with_offsets_and_unix_milliseconds() -> None:
+    text = (
+        b"id,t,la,lo\n1,2021-03-20T02:00:00+02:00,1,2\n"
+        b"2,2021-03-20 00:00:00Z,1,2\n3,1616198400,1,2\n"
+    )
+    mapping = {"mmsi": "id", "ts": "t", "lat": "la", "lon": "lo"}
+    got = read_all(tables.read_generic_csv(io.BytesIO(text), "x", mapping))
+    assert set(got.positions.column("ts").to_pylist()) == {utc("2021-03-20T00:00:00")}
+    text = b"id,t,la,lo\n1,20/03/2021 02:00 +0200,1,2\n"
+    got = read_all(
+        tables.read_generic_csv(io.BytesIO(text), "x", mapping, time_format="%d/%m/%Y %H:%M %z")
+    )
+    assert got.positions.column("ts").to_pylist() == [utc("2021-03-20T00:00:00")]
+    text = b"id,t,la,lo\n1,1616198400000,1,2\n"
+    got = read_all(tables.read_generic_csv(io.BytesIO(text), "x", mapping, time_format="unix_ms"))
+    assert got.positions.column("ts").to_pylist() == [utc("2021-03-20T00:00:00")]
