@@ -1,0 +1,286 @@
+"""Context tags for events: ports, anchorages, shore, DPRK waters, hotspots, night, flags.
+
+Events are *tagged, never dropped* (detection.md §8.2 "Exclusions", ``dprk`` profile: no
+port exclusion; instead tag ``in_anchorage``, ``in_port_polygon``, ``in_dprk_waters``,
+``in_hotspot_aoi``). :func:`tag_events` adds to each event's ``tags`` JSON, at the event's
+position (``lat``, ``lon``):
+
+* ``distance_to_port_km`` / ``nearest_port`` (WPI ports and DPRK ports) and
+  ``distance_to_anchorage_km`` / ``nearest_anchorage`` (GFW anchorages); ``in_port`` /
+  ``in_anchorage`` within ``port_radius_km`` / ``anchorage_radius_km`` (3 km, the GFW
+  port-visit entry radius of §8.5);
+* ``distance_to_shore_km`` and ``on_land`` (Natural Earth 1:50m, :mod:`setori.geo.land`);
+* ``in_dprk_waters`` / ``dprk_waters_name``, ``in_hotspot`` (the hotspot's name or null),
+  ``user_zone`` (:mod:`setori.geo.zones`);
+* ``night_share``: the share of the event window with the sun below the horizon (NOAA
+  formulas, :mod:`setori.geo.solar`) at the vessels' positions when ``positions`` are
+  given, else at the event position sampled every ``night_step`` (§8.3, §8.7: DPRK STS are
+  often at night);
+* ``mids``, ``flags`` (ITU MID table) and ``dprk_flag`` (a MID 445 among the vessels, §8.7).
+
+:func:`default_view` is what a profile shows by default: the ``gfw`` profile hides
+encounters within ``gfw_exclusion_km`` (10 km) of a port or anchorage, like Global
+Fishing Watch's encounter product; the ``dprk`` profile hides nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+import pyarrow as pa
+
+from setori.detect.events import EVENTS
+from setori.detect.port_visits import require_param
+from setori.errors import InputError
+from setori.geo.land import LandLayer, load_land
+from setori.geo.mid import MidTable, load_mid_table, mid_of
+from setori.geo.places import PlaceIndex, load_places
+from setori.geo.reference import GeoSettings
+from setori.geo.solar import solar_elevation_deg
+from setori.geo.zones import ZoneLayer, load_zones
+
+DPRK_MID = 445
+MAX_NIGHT_SAMPLES = 10_000
+Floats = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ContextParams:
+    """Parameters of :func:`tag_events` and :func:`default_view`.
+
+    Attributes:
+        profile: ``"gfw"`` or ``"dprk"`` (only :func:`default_view` differs).
+        port_radius_km: ``in_port`` within this distance of a port (3 km, §8.5 entry radius).
+        anchorage_radius_km: ``in_anchorage`` within this distance of an anchorage (3 km).
+        gfw_exclusion_km: The ``gfw`` default view hides encounters this close to a port or
+            anchorage (GFW: 10 km; §8.2).
+        night_step: Sampling step of the event window when positions are not given.
+        night_elevation_deg: Night is solar elevation below this (0°: geometric horizon).
+    """
+
+    profile: str = "gfw"
+    port_radius_km: float = 3.0
+    anchorage_radius_km: float = 3.0
+    gfw_exclusion_km: float = 10.0
+    night_step: timedelta = timedelta(minutes=10)
+    night_elevation_deg: float = 0.0
+
+    def __post_init__(self) -> None:
+        require_param(self.profile in ("gfw", "dprk"), "profile 'gfw' or 'dprk'", self.profile)
+        require_param(self.night_step > timedelta(0), "night_step > 0", self.night_step)
+
+    @classmethod
+    def gfw(cls) -> ContextParams:
+        """GFW-comparable: the default view hides in-port encounters."""
+        return cls()
+
+    @classmethod
+    def dprk(cls) -> ContextParams:
+        """DPRK-sensitive: the default view hides nothing."""
+        return replace(cls(), profile="dprk")
+
+
+@dataclass(frozen=True, slots=True)
+class ContextLayers:
+    """The reference layers tagging needs (load once, reuse)."""
+
+    places: PlaceIndex
+    zones: ZoneLayer
+    land: LandLayer
+    mids: MidTable
+
+    @classmethod
+    def load(cls, settings: GeoSettings | None = None) -> ContextLayers:
+        """Every layer from ``settings`` (``data_dir`` or the shipped slices)."""
+        settings = settings or GeoSettings()
+        return cls(
+            load_places(settings),
+            load_zones(settings),
+            load_land(settings),
+            load_mid_table(settings),
+        )
+
+
+def tag_events(
+    events: pa.Table,
+    positions: pa.Table | pl.DataFrame | None = None,
+    *,
+    params: ContextParams | None = None,
+    layers: ContextLayers | None = None,
+) -> pa.Table:
+    """``events`` with context merged into each ``tags`` JSON (existing keys are kept)."""
+    params, layers = params or ContextParams(), layers or ContextLayers.load()
+    if events.num_rows == 0:
+        return events
+    frame = pl.DataFrame(events)
+    lat = frame["lat"].cast(pl.Float64).fill_null(np.nan).to_numpy()
+    lon = frame["lon"].cast(pl.Float64).fill_null(np.nan).to_numpy()
+    columns = {**_place_tags(lat, lon, params, layers), **_zone_tags(lat, lon, layers)}
+    columns["night_share"] = night_share(frame, positions, params)
+    columns.update(_flag_tags(frame["mmsi"].to_list(), layers.mids))
+    tags = [_merge(old, columns, k) for k, old in enumerate(frame["tags"].to_list())]
+    index = events.schema.get_field_index("tags")
+    return events.set_column(index, EVENTS.field("tags"), pa.array(tags, pa.string()))
+
+
+def _merge(old: str, columns: dict[str, list[Any]], k: int) -> str:
+    tags = json.loads(old) if old else {}
+    tags.update({name: values[k] for name, values in columns.items()})
+    return json.dumps(tags, sort_keys=True, default=str, separators=(",", ":"))
+
+
+def _place_tags(
+    lat: Floats, lon: Floats, params: ContextParams, layers: ContextLayers
+) -> dict[str, list[Any]]:
+    known = ~np.isnan(lat) & ~np.isnan(lon)
+    out: dict[str, list[Any]] = {}
+    for kind, radius_km in (
+        ("port", params.port_radius_km),
+        ("anchorage", params.anchorage_radius_km),
+    ):
+        near = layers.places.nearest(np.where(known, lat, 0.0), np.where(known, lon, 0.0), kind)
+        km = np.where(known, near.distance_m / 1000, np.nan)
+        out[f"distance_to_{kind}_km"] = _rounded(km)
+        out[f"nearest_{kind}"] = [
+            n if ok else None for n, ok in zip(layers.places.names(near.index), known, strict=True)
+        ]
+        out[f"in_{kind}"] = [
+            bool(d <= radius_km) if ok else None for d, ok in zip(km, known, strict=True)
+        ]
+    shore = layers.land.distance_to_shore_km(np.where(known, lat, 0.0), np.where(known, lon, 0.0))
+    on_land = layers.land.on_land(np.where(known, lat, 0.0), np.where(known, lon, 0.0))
+    out["distance_to_shore_km"] = _rounded(np.where(known, shore, np.nan))
+    out["on_land"] = [bool(v) if ok else None for v, ok in zip(on_land, known, strict=True)]
+    return out
+
+
+def _zone_tags(lat: Floats, lon: Floats, layers: ContextLayers) -> dict[str, list[Any]]:
+    zones = layers.zones
+    waters = zones.first_zone(lat, lon, ("dprk_waters",))
+    hotspot = zones.first_zone(lat, lon, ("sts_hotspot",))
+    user = zones.first_zone(lat, lon, ("user",))
+    return {
+        "in_dprk_waters": (waters >= 0).tolist(),
+        "dprk_waters_name": zones.names(waters),
+        "in_hotspot": zones.names(hotspot),
+        "user_zone": zones.names(user),
+    }
+
+
+def _flag_tags(mmsi_lists: list[list[int]], mids: MidTable) -> dict[str, list[Any]]:
+    flat = np.array([m for ms in mmsi_lists for m in ms], dtype=np.int64)
+    mid = mid_of(flat)
+    flags = mids.flags(mid)
+    out: dict[str, list[Any]] = {"mids": [], "flags": [], "dprk_flag": []}
+    at = 0
+    for ms in mmsi_lists:
+        these = mid[at : at + len(ms)].tolist()
+        out["mids"].append(these)
+        out["flags"].append(flags[at : at + len(ms)])
+        out["dprk_flag"].append(DPRK_MID in these)
+        at += len(ms)
+    return out
+
+
+def _rounded(values: Floats, digits: int = 3) -> list[float | None]:
+    return [None if np.isnan(v) else round(float(v), digits) for v in values]
+
+
+def night_share(
+    events: pl.DataFrame, positions: pa.Table | pl.DataFrame | None, params: ContextParams
+) -> list[float | None]:
+    """Share of each event's window with the sun below ``night_elevation_deg``.
+
+    From the vessels' own positions inside the window when given (events without any fall
+    back), else from the event position sampled every ``night_step``.
+    """
+    sampled = _sampled_night_share(events, params)
+    if positions is None:
+        return sampled
+    measured = _positions_night_share(events, positions, params)
+    return [m if m is not None else s for m, s in zip(measured, sampled, strict=True)]
+
+
+def _window_ms(events: pl.DataFrame) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    start = events["start"].dt.epoch("ms").to_numpy().astype(np.int64)
+    hours = events["duration_h"].cast(pl.Float64).fill_null(0.0).to_numpy()
+    end = (
+        events["end"]
+        .dt.epoch("ms")
+        .fill_null(pl.Series((start + hours * 3_600_000).astype(np.int64)))
+    )
+    return start, np.maximum(end.to_numpy().astype(np.int64), start)
+
+
+def _sampled_night_share(events: pl.DataFrame, params: ContextParams) -> list[float | None]:
+    start, end = _window_ms(events)
+    step_ms = int(params.night_step / timedelta(milliseconds=1))
+    count = np.minimum((end - start) // step_ms + 1, MAX_NIGHT_SAMPLES)
+    event = np.repeat(np.arange(start.size), count)
+    offset = np.arange(event.size) - np.repeat(np.cumsum(count) - count, count)
+    ts = start[event] + offset * ((end - start)[event] // np.maximum(count[event] - 1, 1))
+    lat = events["lat"].cast(pl.Float64).fill_null(np.nan).to_numpy()[event]
+    lon = events["lon"].cast(pl.Float64).fill_null(np.nan).to_numpy()[event]
+    night = solar_elevation_deg(ts, lat, lon) < params.night_elevation_deg
+    share = np.bincount(event, weights=night, minlength=start.size) / count
+    known = ~np.isnan(events["lat"].cast(pl.Float64).fill_null(np.nan).to_numpy())
+    return [round(float(s), 4) if ok else None for s, ok in zip(share, known, strict=True)]
+
+
+def _positions_night_share(
+    events: pl.DataFrame, positions: pa.Table | pl.DataFrame, params: ContextParams
+) -> list[float | None]:
+    start, end = _window_ms(events)
+    windows = pl.DataFrame(
+        {"k": np.arange(start.size), "w0": start, "w1": end, "mmsi": events["mmsi"]}
+    )
+    pos = positions if isinstance(positions, pl.DataFrame) else pl.DataFrame(positions)
+    pos = pos.select(
+        pl.col("mmsi").cast(pl.Int32), pl.col("ts").dt.epoch("ms").alias("ts_ms"), "lat", "lon"
+    )
+    inside = (
+        windows.explode("mmsi")
+        .join(pos, on="mmsi")
+        .filter(pl.col("ts_ms").is_between(pl.col("w0"), pl.col("w1")))
+    )
+    night = solar_elevation_deg(
+        inside["ts_ms"].to_numpy(), inside["lat"].to_numpy(), inside["lon"].to_numpy()
+    )
+    shares = (
+        inside.with_columns(pl.Series("night", night < params.night_elevation_deg))
+        .group_by("k")
+        .agg(pl.col("night").mean())
+    )
+    found = dict(zip(shares["k"].to_list(), shares["night"].to_list(), strict=True))
+    return [None if found.get(k) is None else round(float(found[k]), 4) for k in range(start.size)]
+
+
+def default_view(
+    events: pa.Table, profile: str, *, params: ContextParams | None = None
+) -> pa.Table:
+    """The events a profile shows by default; nothing is deleted, only filtered for display.
+
+    ``gfw``: encounters within ``gfw_exclusion_km`` of a port or anchorage are hidden (GFW's
+    encounter product). ``dprk``: everything is shown. Needs :func:`tag_events` tags.
+    """
+    params = params or ContextParams()
+    if profile not in ("gfw", "dprk"):
+        raise InputError(f"unknown profile {profile!r}; expected 'gfw' or 'dprk'")
+    if profile == "dprk" or events.num_rows == 0:
+        return events
+    frame = pl.DataFrame(events)
+    distances = [
+        pl.col("tags").str.json_path_match(f"$.distance_to_{kind}_km").cast(pl.Float64)
+        for kind in ("port", "anchorage")
+    ]
+    if frame.select(distances[0].is_null().all()).item():
+        raise InputError("events carry no distance_to_port_km tag; call tag_events() first")
+    near = pl.min_horizontal(distances) < params.gfw_exclusion_km
+    hidden = (pl.col("type") == "encounter") & near.fill_null(False)
+    return events.filter(pa.array(frame.select(hidden.not_()).to_series().to_numpy()))
