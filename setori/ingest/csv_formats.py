@@ -155,7 +155,7 @@ def marinecadastre_plan(header: Sequence[str]) -> TablePlan:
     if "cog_deg" in found:
         columns["cog_deg"] = _unwrap_cog(pl.col(found["cog_deg"]))
     spec = RowSpec(labels=found, time_format=None, eta_format=None)
-    return TablePlan(columns, spec, source_columns=list(header))
+    return TablePlan(columns, spec)
 
 
 def dma_plan(header: Sequence[str]) -> TablePlan:
@@ -172,7 +172,7 @@ def dma_plan(header: Sequence[str]) -> TablePlan:
         kind = pl.when(mobile.is_in(DMA_NOT_VESSELS)).then(other).otherwise(pl.lit("position"))
     fmt = "%d/%m/%Y %H:%M:%S"
     spec = RowSpec(labels=found, time_format=fmt, eta_format=fmt)
-    return TablePlan(columns, spec, kind=kind, source_columns=list(header))
+    return TablePlan(columns, spec, kind=kind)
 
 
 def aisdb_plan(header: Sequence[str]) -> TablePlan:
@@ -191,7 +191,7 @@ def aisdb_plan(header: Sequence[str]) -> TablePlan:
         columns["eta"] = _aisdb_eta(pl.col(found["ts"]))
     spec = RowSpec(labels=labels, time_format="%Y%m%d_%H%M%S%.f", eta_format="%Y-%m-%dT%H:%M")
     kind = _aisdb_kind(pl.col(found["msg_type"])) if "msg_type" in found else None
-    return TablePlan(columns, spec, kind=kind, source_columns=list(header))
+    return TablePlan(columns, spec, kind=kind)
 
 
 def _unwrap_cog(raw: pl.Expr) -> pl.Expr:

@@ -25,7 +25,7 @@ from setori.errors import UnreadableInputError
 
 BOM = b"\xef\xbb\xbf"
 #: Default chunk size: bounds the memory of one batch. 16 MiB is ~125k MarineCadastre rows;
-#: reading peaks near 0.5 GB RSS (measured on a 132 MB file, 346k rows/s on the shared 2-core machine).
+#: reading then peaks near 0.5 GB RSS (measured: a 132 MB file, 346k rows/s, 2 shared cores).
 CHUNK_BYTES = 16 * 1024 * 1024
 _NL, _CR, _QUOTE = ord("\n"), ord("\r"), ord('"')
 

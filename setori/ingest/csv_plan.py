@@ -9,7 +9,7 @@ names its source columns so quarantine messages can say what was seen where.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -27,7 +27,6 @@ class TablePlan:
     columns: Mapping[str, pl.Expr]
     spec: RowSpec
     kind: pl.Expr | None = None
-    source_columns: Sequence[str] = field(default_factory=list)
 
     def raw_frame(self, frame: pl.DataFrame, line_no: pl.Series) -> pl.DataFrame:
         """The raw frame of canonical columns for :func:`setori.ingest.csv_checks.assemble`."""
@@ -76,7 +75,10 @@ def mapping_plan(
         )
     missing = [name for name in REQUIRED if name not in mapping]
     if missing:
-        raise MappingError(f"mapping lacks {missing}; expected at least {list(REQUIRED)}")
+        raise MappingError(
+            f"mapping lacks {missing}; expected at least {list(REQUIRED)}; "
+            f"columns seen: {list(header)}"
+        )
     found = {name: _resolve(header, column) for name, column in mapping.items()}
     return plain_plan(found, time_format)
 

@@ -151,7 +151,7 @@ def parse_times(raw: pl.Series, time_format: str | None) -> pl.Series:
         return aware.dt.convert_time_zone(UTC).dt.cast_time_unit("ms")
     if raw.dtype.is_numeric():
         return _from_unix(raw.cast(pl.Float64), _UNIX.get(time_format or "unix", 1000))
-    result = pl.Series(raw.name, [None] * len(raw), dtype=TS_DTYPE)
+    result = pl.Series(raw.name, dtype=TS_DTYPE).extend_constant(None, len(raw))
     for candidate in _time_candidates(time_format):
         todo = result.is_null() & raw.is_not_null()
         if not todo.any():

@@ -57,7 +57,7 @@ def read_parquet(
             plan.raw_frame(frame, frame.get_column("_line_no")),
             plan.spec,
             source,
-            _row_text(frame, wanted),
+            _row_text(frame, [*wanted, "lon", "lat"] if geometry else wanted),
         )
         first_row += record_batch.num_rows
 
@@ -103,7 +103,7 @@ def _frame(record_batch: pa.RecordBatch, geometry: str | None, first_row: int) -
 def _row_text(
     frame: pl.DataFrame, columns: list[str]
 ) -> Callable[[npt.NDArray[np.int64]], list[str]]:
-    present = [c for c in columns if c in frame.columns]
+    present = [c for c in dict.fromkeys(columns) if c in frame.columns]
 
     def text(rows: npt.NDArray[np.int64]) -> list[str]:
         picked = frame[rows.tolist()].select(
