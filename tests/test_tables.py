@@ -658,3 +658,24 @@ def test_generic_csv_times_with_offsets_and_unix_milliseconds() -> None:
     text = b"id,t,la,lo\n1,1616198400000,1,2\n"
     got = read_all(tables.read_generic_csv(io.BytesIO(text), "x", mapping, time_format="unix_ms"))
     assert got.positions.column("ts").to_pylist() == [utc("2021-03-20T00:00:00")]
+
+
+def test_derived_motion_agrees_with_reported_sog_and_cog(shared_data: Path) -> None:
+    """The .traj derivation, applied to a MarineCadastre file, matches what the ships reported."""
+    from setori.ingest.traj import with_derived_motion
+
+    path = shared_data / "tracktable-noaa" / "NYHarbor_2020_06_30_first_hour.csv"
+    reported = read_all(tables.read_marinecadastre(path.open("rb"), "nyh")).positions
+    reported = reported.sort_by([("mmsi", "ascending"), ("ts", "ascending")])
+    one_line = pa.array(np.ones(reported.num_rows, dtype=np.int64))
+    reported = reported.set_column(reported.schema.get_field_index("line_no"), "line_no", one_line)
+    derived = with_derived_motion(reported)
+    sog = reported.column("sog_kn").to_numpy(zero_copy_only=False)
+    sog_derived = derived.column("sog_kn").to_numpy(zero_copy_only=False)
+    moving = (sog > 5) & ~np.isnan(sog_derived)
+    assert moving.sum() > 1000
+    assert np.median(np.abs(sog_derived[moving] - sog[moving]) / sog[moving]) < 0.05
+    cog = reported.column("cog_deg").to_numpy(zero_copy_only=False)
+    cog_derived = derived.column("cog_deg").to_numpy(zero_copy_only=False)
+    both = moving & ~np.isnan(cog) & ~np.isnan(cog_derived)
+    assert np.median(np.abs((cog_derived[both] - cog[both] + 180) % 360 - 180)) < 5.0
