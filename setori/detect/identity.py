@@ -640,7 +640,11 @@ def _voyage_state(
         return changes.with_columns(**nulls, mid_voyage=pl.lit(None, pl.Boolean))
     ts_type = changes.schema["ts"]
     pos = _frame(positions).select(
-        "mmsi", pl.col("ts").cast(ts_type), "lat", "lon", pl.col("sog_kn").cast(pl.Float64)
+        pl.col("mmsi").cast(changes.schema["mmsi"]),
+        pl.col("ts").cast(ts_type),
+        "lat",
+        "lon",
+        pl.col("sog_kn").cast(pl.Float64),
     )
     joined = changes.sort("ts").join_asof(
         pos.sort("ts"),
