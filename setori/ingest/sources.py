@@ -35,7 +35,7 @@ class ReadOptions:
     has_header: bool = True
     time_format: str | None = None
     default_ts: datetime | None = None
-    batch_bytes: int = field(default_factory=lambda: _env_int("SETORI_BATCH_BYTES", 32 * 2**20))
+    batch_bytes: int = field(default_factory=lambda: _env_int("SETORI_BATCH_BYTES", 16 * 2**20))
     batch_rows: int = field(default_factory=lambda: _env_int("SETORI_BATCH_ROWS", 1_000_000))
 
 

@@ -57,9 +57,13 @@ def default_db_path() -> Path:
 
 
 def connect(
-    path: Path | str | None = None, *, memory_limit: str = "2GB"
+    path: Path | str | None = None, *, memory_limit: str | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) the store at ``path`` and ensure its tables exist."""
+    """Open (creating if needed) the store at ``path`` and ensure its tables exist.
+
+    ``memory_limit`` caps DuckDB's buffer pool (default ``$SETORI_DUCKDB_MEMORY``, else 1GB).
+    """
+    memory_limit = memory_limit or os.environ.get("SETORI_DUCKDB_MEMORY", "1GB")
     db_path = Path(path) if path is not None else default_db_path()
     try:
         con = duckdb.connect(str(db_path))
