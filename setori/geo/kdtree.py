@@ -3,9 +3,9 @@
 Points are unit vectors (:func:`setori.geo.sphere.unit_vectors`), so the nearest
 point by chord length is the nearest by great-circle distance, with no trouble at
 the antimeridian or the poles (the approach of detection.md §8.8, step 3). The tree
-is built once with NumPy (median splits on the widest axis, bounding boxes per
-node); queries for many points run in one compiled loop (numba), never one Python
-object per point.
+is built once with NumPy, one vectorised sort per level (median splits on each node's
+widest axis, bounding boxes per node); queries for many points run in one compiled
+loop (numba), never one Python object per point.
 """
 
 from __future__ import annotations
@@ -44,37 +44,45 @@ class KdTree:
 
 
 def build_kdtree(xyz: Floats, *, leaf_size: int = LEAF_SIZE) -> KdTree:
-    """Build a tree over ``xyz`` (shape ``(n, 3)``); O(n log n), once per layer."""
-    order = np.arange(xyz.shape[0], dtype=np.int64)
-    nodes: list[list[int]] = []  # [start, stop, left, right]
-    pending = [(0, xyz.shape[0], -1, False)]
-    while pending:
-        lo, hi, parent, is_right = pending.pop()
-        node = len(nodes)
-        nodes.append([lo, hi, -1, -1])
-        if parent >= 0:
-            nodes[parent][3 if is_right else 2] = node
-        if hi - lo > leaf_size:
-            mid = _split(xyz, order, lo, hi)
-            pending.extend([(mid, hi, node, True), (lo, mid, node, False)])
-    table = np.array(nodes, dtype=np.int64).reshape(-1, 4)
+    """Build a tree over ``xyz`` (shape ``(n, 3)``), one vectorised pass per tree level."""
+    n = xyz.shape[0]
+    order = np.arange(n, dtype=np.int64)
+    start, stop = np.array([0], np.int64), np.array([n], np.int64)
+    left, right = np.array([-1], np.int64), np.array([-1], np.int64)
+    levels: list[Ints] = []
+    active = np.array([0], np.int64) if n > leaf_size else np.zeros(0, np.int64)
+    while active.size:
+        levels.append(active)
+        mid = _split_level(xyz, order, start[active], stop[active])
+        first = start.size
+        children = np.arange(first, first + 2 * active.size, dtype=np.int64)
+        start = np.concatenate([start, np.stack([start[active], mid], 1).ravel()])
+        stop = np.concatenate([stop, np.stack([mid, stop[active]], 1).ravel()])
+        left = np.concatenate([left, np.full(children.size, -1, np.int64)])
+        right = np.concatenate([right, np.full(children.size, -1, np.int64)])
+        left[active], right[active] = children[0::2], children[1::2]
+        active = children[(stop[children] - start[children]) > leaf_size]
     points = np.ascontiguousarray(xyz[order])
-    start, stop, left, right = (np.ascontiguousarray(table[:, k]) for k in range(4))
-    box_min, box_max = _boxes(points, start, stop, left, right)
+    box_min, box_max = _boxes(points, start, stop, left, right, levels)
     return KdTree(points, order, start, stop, left, right, box_min, box_max)
 
 
-def _split(xyz: Floats, order: Ints, lo: int, hi: int) -> int:
-    """Partition ``order[lo:hi]`` at the median of its widest axis; return the split index."""
-    chunk = xyz[order[lo:hi]]
-    axis = int(np.argmax(chunk.max(axis=0) - chunk.min(axis=0)))
-    mid = (hi - lo) // 2
-    order[lo:hi] = order[lo:hi][np.argpartition(chunk[:, axis], mid)]
-    return lo + mid
+def _split_level(xyz: Floats, order: Ints, lo: Ints, hi: Ints) -> Ints:
+    """Sort every node's slice of ``order`` along its widest axis; return the split indices."""
+    sizes = hi - lo
+    node = np.repeat(np.arange(lo.size), sizes)
+    rows = np.arange(node.size) - np.repeat(np.cumsum(sizes) - sizes, sizes) + lo[node]
+    pts = xyz[order[rows]]
+    offsets = np.cumsum(sizes) - sizes
+    extent = np.maximum.reduceat(pts, offsets, axis=0) - np.minimum.reduceat(pts, offsets, axis=0)
+    key = pts[np.arange(node.size), np.argmax(extent, axis=1)[node]]
+    # node + key scaled into [0, 1): one argsort orders by node, then by key (|key| <= 1)
+    order[rows] = order[rows][np.argsort(node + (key + 1.0) / 2.0001)]
+    return np.asarray(lo + sizes // 2, dtype=np.int64)
 
 
 def _boxes(
-    points: Floats, start: Ints, stop: Ints, left: Ints, right: Ints
+    points: Floats, start: Ints, stop: Ints, left: Ints, right: Ints, levels: list[Ints]
 ) -> tuple[Floats, Floats]:
     """Bounding box of every node: leaves from their points, inner nodes from their children."""
     box_min, box_max = np.zeros((start.size, 3)), np.zeros((start.size, 3))
@@ -83,9 +91,9 @@ def _boxes(
     if points.shape[0]:
         box_min[leaves] = np.minimum.reduceat(points, start[leaves], axis=0)
         box_max[leaves] = np.maximum.reduceat(points, start[leaves], axis=0)
-    for node in np.flatnonzero(left >= 0)[::-1]:  # children come after their parent
-        box_min[node] = np.minimum(box_min[left[node]], box_min[right[node]])
-        box_max[node] = np.maximum(box_max[left[node]], box_max[right[node]])
+    for parents in reversed(levels):  # children are complete before their parents
+        box_min[parents] = np.minimum(box_min[left[parents]], box_min[right[parents]])
+        box_max[parents] = np.maximum(box_max[left[parents]], box_max[right[parents]])
     return box_min, box_max
 
 
