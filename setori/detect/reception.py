@@ -1,0 +1,86 @@
+"""Reception quality measured from the positions themselves.
+
+Definition (detection.md §8.4 and §8.9: "recompute reception from our own feed"; after
+Welch et al. 2022, *Hot spots of unseen fishing vessels*, Science Advances, whose
+reception layer counts positions per vessel-day per cell): for each cell of a
+``cell_deg`` grid, the positions received there divided by the *vessel-hours* seen there
+(distinct pairs of MMSI and epoch hour with at least one position in the cell). Terrestrial
+coverage gives tens of positions per vessel-hour; satellite-only coverage gives one or two.
+
+Because a vessel-hour is only counted when the vessel was heard, the measure is
+conditional on being heard at all: it says how *densely* a vessel in that cell is
+received, which is what the "likely disabling" rule needs (a long silence where vessels are
+normally heard densely is unlikely to be a coverage hole).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import pyarrow as pa
+
+from setori.errors import InputError
+
+RASTER_SCHEMA = {
+    "lat_cell": pl.Int32,
+    "lon_cell": pl.Int32,
+    "cell_deg": pl.Float64,
+    "lat_min_deg": pl.Float64,
+    "lon_min_deg": pl.Float64,
+    "positions": pl.UInt32,
+    "vessel_hours": pl.UInt32,
+    "vessels": pl.UInt32,
+    "positions_per_vessel_hour": pl.Float64,
+}
+_HOUR_MS = 3_600_000
+_EPSILON = 1e-9  # so that 38.6 / 0.1 lands in cell 386, not 385.99999
+
+
+def cell_keys(lat: pl.Expr, lon: pl.Expr, cell_deg: float) -> list[pl.Expr]:
+    """``lat_cell`` and ``lon_cell``: the grid indices ``floor(degrees / cell_deg)``."""
+    return [
+        (lat / cell_deg + _EPSILON).floor().cast(pl.Int32).alias("lat_cell"),
+        (lon / cell_deg + _EPSILON).floor().cast(pl.Int32).alias("lon_cell"),
+    ]
+
+
+def reception_raster(positions: pa.Table | pl.DataFrame, cell_deg: float = 0.1) -> pl.DataFrame:
+    """Positions per vessel-hour in each ``cell_deg`` cell (see the module docstring).
+
+    ``positions`` needs ``mmsi``, ``ts``, ``lat`` and ``lon``. Returns one row per cell
+    with at least one position, columns as in :data:`RASTER_SCHEMA` (``lat_min_deg`` /
+    ``lon_min_deg`` are the cell's south-west corner), sorted by cell.
+    """
+    if not 0 < cell_deg <= 10:
+        raise InputError(f"cell_deg is {cell_deg!r}; expected 0 < cell_deg <= 10")
+    df = positions if isinstance(positions, pl.DataFrame) else pl.DataFrame(positions)
+    missing = [c for c in ("mmsi", "ts", "lat", "lon") if c not in df.columns]
+    if missing:
+        raise InputError(f"positions lack columns {missing}; expected mmsi, ts, lat, lon")
+    hour = pl.col("ts").dt.epoch("ms") // _HOUR_MS
+    cells = df.drop_nulls(["lat", "lon"]).select(
+        *cell_keys(pl.col("lat"), pl.col("lon"), cell_deg), pl.col("mmsi"), hour.alias("hour")
+    )
+    return (
+        cells.group_by("lat_cell", "lon_cell")
+        .agg(
+            pl.len().alias("positions"),
+            pl.struct("mmsi", "hour").n_unique().alias("vessel_hours"),
+            pl.col("mmsi").n_unique().alias("vessels"),
+        )
+        .with_columns(
+            cell_deg=pl.lit(cell_deg),
+            lat_min_deg=pl.col("lat_cell") * cell_deg,
+            lon_min_deg=pl.col("lon_cell") * cell_deg,
+            positions_per_vessel_hour=pl.col("positions") / pl.col("vessel_hours"),
+        )
+        .select(pl.col(name).cast(dtype) for name, dtype in RASTER_SCHEMA.items())
+        .sort("lat_cell", "lon_cell")
+    )
+
+
+def raster_cell_deg(raster: pl.DataFrame) -> float:
+    """The cell size a raster was computed with (all rows agree)."""
+    sizes = raster["cell_deg"].unique().to_list()
+    if len(sizes) > 1:
+        raise InputError(f"reception raster mixes cell sizes {sizes}; expected one")
+    return float(sizes[0]) if sizes else 0.1
