@@ -382,17 +382,31 @@ def test_bad_arguments_raise_setori_errors() -> None:
 
 # --- properties --------------------------------------------------------------------------
 
+#: (first character = message type, characters at about the fewest bits accepted).
+NEAR_MIN_CHARS = [
+    ("1", 23),
+    ("3", 28),
+    ("5", 70),
+    ("5", 71),
+    ("B", 22),
+    ("C", 51),
+    ("H", 27),
+    ("K", 16),
+]
 ARMOUR = "0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVW`abcdefghijklmnopqrstuvw"
 #: Mostly armour, a little of everything else, and real message types up front.
 payload_text = st.one_of(
     st.text(alphabet=ARMOUR, max_size=80),
     st.builds(lambda t, rest: t + rest, st.sampled_from("12357BCHK"), st.text(ARMOUR, max_size=80)),
+    st.sampled_from(NEAR_MIN_CHARS).flatmap(
+        lambda tn: st.text(ARMOUR, min_size=tn[1] - 1, max_size=tn[1] + 1).map(tn[0].__add__)
+    ),
     st.text(max_size=30),
 )
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(payload_text, st.integers(-1, 7)), max_size=40))
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(payload_text, st.one_of(st.just(0), st.integers(-1, 7))), max_size=40))
 def test_random_payloads_decode_consistently(rows: list[tuple[str, int]]) -> None:
     payloads = [p for p, _ in rows]
     try:
@@ -412,17 +426,41 @@ def test_random_payloads_decode_consistently(rows: list[tuple[str, int]]) -> Non
     assert all(d.msg_type[i] in STATIC_TYPES for i in sta)
     assert d.positions.column("msg_type").to_pylist() == [int(d.msg_type[i]) for i in pos]
     assert set(rej) >= {i for i, p in enumerate(payloads) if not p}
+    assert _rows_one_by_one(rows) == _rows(d)
+
+
+def _rows(d: Any, offset: int = 0) -> list[list[dict[str, Any]]]:
+    tables = (d.positions, d.statics, d.rejects)
+    return [[r | {"idx": r["idx"] + offset} for r in t.to_pylist()] for t in tables]
+
+
+def _rows_one_by_one(rows: list[tuple[str, int]]) -> list[list[dict[str, Any]]]:
+    """What decoding each payload on its own gives: a batch must not leak between rows."""
+    out: list[list[dict[str, Any]]] = [[], [], []]
+    for i, (payload, fill) in enumerate(rows):
+        single = decode(pa.array([payload], pa.string()), np.array([fill]))
+        for table, part in zip(out, _rows(single, i), strict=True):
+            table.extend(part)
+    return out
+
+
+def test_empty_input() -> None:
+    d = decode(pa.array([], pa.string()), np.zeros(0, np.int8))
+    assert (d.positions.num_rows, d.statics.num_rows, d.rejects.num_rows) == (0, 0, 0)
+    assert d.positions.schema == DECODED_POSITIONS
+    assert d.statics.schema == DECODED_STATICS
+    assert len(d.msg_type) == 0
 
 
 def test_type_5_of_420_bits_reads_missing_bits_as_zero() -> None:
     """gpsd accepts type 5 from 420 bits; the missing bits read as zero.
 
     pyais reads the cut last character's 4 bits as a 4-bit number instead, and gets
-    "NEW YORK           H" for this payload. The full message comes first so that
-    nothing of it may leak into the short one.
+    "NEW YORK           H" for this payload. A 424-bit message whose last bits are
+    ones comes first, so that nothing of it may leak into the short one.
     """
     full = "55?MbV02;H;s<HtKR20EHE:0@T4@Dn2222222216L961O5Gf0NSQEp6ClRp888888888880"
-    d = _decode(full, full[:70], fill_bits=(2, 0))
+    d = _decode(full[:70] + "w", full[:70], full, fill_bits=(2, 0, 2))
     rows = d.statics.to_pylist()
-    assert [r["destination"] for r in rows] == ["NEW YORK", "NEW YORK"]
-    assert rows[0] | {"idx": 1} == rows[1]
+    assert [r["destination"] for r in rows] == ["NEW YORK           #", "NEW YORK", "NEW YORK"]
+    assert rows[1] | {"idx": 2} == rows[2]
