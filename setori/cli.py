@@ -18,13 +18,15 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from setori import __version__, export, pipeline
+from setori import __version__, export, export_events, pipeline
 from setori.demo import demo_inputs
+from setori.detect.run import EVENT_TYPES, PROFILES
 from setori.errors import InputError, SetoriError
 from setori.ingest.batch import IngestBatch
 from setori.ingest.sources import FORMATS as INPUT_FORMATS
 from setori.ingest.sources import ReadOptions
 from setori.store import db as store_db
+from setori.store import events as event_store
 from setori.store import queries
 
 console = Console(stderr=True)
@@ -365,7 +367,7 @@ def demo(db: Path, quiet: bool) -> None:
     """Run the main job on real sample data and print what it found.
 
     Ingests real AIS from ../shared/data (or the sample shipped with setori),
-    segments tracks, and summarises the store.
+    segments tracks, detects events (gfw profile), and summarises what it found.
 
     Example:
 
@@ -375,14 +377,196 @@ def demo(db: Path, quiet: bool) -> None:
     console.print(f"demo: ingesting {len(inputs)} real AIS files into {db}")
     summary, failures = _run_ingest(db, [str(p) for p in inputs], ReadOptions(), quiet)
     _print_summary(summary)
+    counts = _run_detect(db, "gfw", (), queries.TrackFilter(), quiet)
     con = store_db.connect(db)
     try:
         _print_info(queries.info(con))
         _print_vessels(queries.vessels(con))
+        _print_counts(counts, "gfw")
+        _print_events(_demo_events(con))
     finally:
         con.close()
     if failures:
         raise SystemExit(1)
+
+
+def _parse_types(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    types = tuple(t.strip() for t in value.split(",") if t.strip())
+    unknown = sorted(set(types) - set(EVENT_TYPES))
+    if unknown:
+        raise click.BadParameter(f"unknown {unknown}; expected some of {', '.join(EVENT_TYPES)}")
+    return types
+
+
+def _run_detect(
+    db: Path | None,
+    profile: str,
+    types: tuple[str, ...],
+    where: queries.TrackFilter,
+    quiet: bool,
+) -> dict[str, int]:
+    con = store_db.connect(db)
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    try:
+        with Progress(*columns, console=console, disable=quiet, transient=True) as progress:
+            task = progress.add_task("reading tracks", total=None)
+
+            def step(name: str) -> None:
+                progress.update(task, description=f"detecting {name}")
+
+            found = pipeline.run_detection(
+                con, profile=profile, types=types, where=where, on_detector=step
+            )
+    finally:
+        con.close()
+    return found.counts
+
+
+def _print_counts(counts: dict[str, int], profile: str) -> None:
+    table = Table(title=f"events found ({profile} profile)")
+    table.add_column("type")
+    table.add_column("events", justify="right")
+    for name, n in counts.items():
+        table.add_row(name, f"{n:,}")
+    table.add_row("total", f"{sum(counts.values()):,}")
+    Console().print(table)
+
+
+@cli.command()
+@_db_option()
+@click.option(
+    "--profile",
+    type=click.Choice(PROFILES),
+    default="gfw",
+    show_default=True,
+    help="Parameter profile: gfw (comparable with Global Fishing Watch) or dprk.",
+)
+@click.option(
+    "--types", help=f"Comma-separated event types (default all): {', '.join(EVENT_TYPES)}."
+)
+@_time_options
+@click.option("--bbox", help="MIN_LON,MIN_LAT,MAX_LON,MAX_LAT")
+@click.option("-q", "--quiet", is_flag=True, help="No progress and no summary.")
+def detect(
+    db: Path | None,
+    profile: str,
+    types: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    bbox: str | None,
+    quiet: bool,
+) -> None:
+    """Detect encounters, loitering, AIS gaps, port visits, zone entries and identity anomalies.
+
+    Events are stored with their evidence and context tags; re-running replaces the events of
+    the same scope (profile, types, window), never duplicates them.
+
+    Example:
+
+        setori detect --profile dprk
+
+        setori detect --types encounter,loitering --since 2020-12-01 --until 2020-12-03
+    """
+    where = queries.TrackFilter((), _utc(since), _utc(until), _parse_bbox(bbox))
+    counts = _run_detect(db, profile, _parse_types(types), where, quiet)
+    if not quiet:
+        _print_counts(counts, profile)
+
+
+@cli.command()
+@_db_option()
+@click.option(
+    "--type",
+    "types",
+    multiple=True,
+    type=click.Choice(EVENT_TYPES),
+    help="Only this event type (repeatable).",
+)
+@click.option("--profile", type=click.Choice(PROFILES), help="Only events of this profile.")
+@click.option("--mmsi", type=int, multiple=True, help="Only events involving this MMSI.")
+@_time_options
+@click.option("--bbox", help="MIN_LON,MIN_LAT,MAX_LON,MAX_LAT")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(export_events.FORMATS),
+    default="json",
+    show_default=True,
+    help="Output format (json = one event per line).",
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="File (default stdout).")
+def events(
+    db: Path | None,
+    types: tuple[str, ...],
+    profile: str | None,
+    mmsi: tuple[int, ...],
+    since: datetime | None,
+    until: datetime | None,
+    bbox: str | None,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """Export stored events with their tags and evidence.
+
+    Example:
+
+        setori events --type encounter --format geojson -o encounters.geojson
+
+        setori events --mmsi 538004030 --since 2014-09-28 | jq .evidence
+    """
+    where = event_store.EventFilter(
+        types, profile, mmsi, _utc(since), _utc(until), _parse_bbox(bbox)
+    )
+    con = store_db.connect(db)
+    try:
+        table = event_store.read_events(con, where)
+    finally:
+        con.close()
+    with _output(output) as out:
+        export_events.write_events(table, out, fmt)
+
+
+def _wide() -> Console:
+    """A console at least 120 columns wide, also when output is not a terminal."""
+    probe = Console()
+    return Console(width=max(probe.width, 120))
+
+
+def _print_events(table: pa.Table, limit: int = 18) -> None:
+    out = Table(title=f"sample of {min(limit, table.num_rows)} events (setori events for all)")
+    for col in ("type", "subtype", "mmsi", "start", "hours", "lat, lon", "context"):
+        out.add_column(col, no_wrap=True)
+    for r in export_events.event_records(table.slice(0, limit)):
+        tags = r["tags"]
+        context = ", ".join(
+            k for k in ("in_port", "in_anchorage", "in_dprk_waters") if tags.get(k)
+        ) or (
+            f"{tags['distance_to_shore_km']:.1f} km offshore"
+            if tags.get("distance_to_shore_km")
+            else ""
+        )
+        out.add_row(
+            r["type"],
+            r["subtype"] or "",
+            "/".join(str(m) for m in r["mmsi"]),
+            r["start"][:16],
+            f"{r['duration_h']:.1f}" if r["duration_h"] is not None else "open",
+            f"{r['lat']:.4f}, {r['lon']:.4f}",
+            context,
+        )
+    Console().print(out)
+
+
+def _demo_events(con: Any) -> pa.Table:
+    """A readable sample: encounters and loitering first, then the rest."""
+    order = ("encounter", "loitering", "dark_rendezvous", "port_visit", "gap", "identity")
+    tables = [
+        event_store.read_events(con, event_store.EventFilter(types=(t,), profile="gfw")).slice(0, 3)
+        for t in order
+    ]
+    return pa.concat_tables(tables)
 
 
 def _print_vessels(table: pa.Table, limit: int = 10) -> None:

@@ -17,10 +17,14 @@ import polars as pl
 import pyarrow as pa
 
 from setori import schema
+from setori.detect.run import Detection, check_request, detect
 from setori.ingest.batch import IngestBatch
 from setori.ingest.rowid import position_row_ids
 from setori.ingest.sources import ReadOptions, read_source, source_name
+from setori.store import queries
 from setori.store import segments as seg_store
+from setori.store.events import EventFilter, replace_events
+from setori.store.queries import TrackFilter
 from setori.store.writes import write_batch
 
 log = logging.getLogger("setori.ingest")
@@ -119,3 +123,30 @@ def ingest(
         ingest_source(con, path, options or ReadOptions(), summary, on_batch)
     summary.segmented_rows = update_segments(con)
     return summary
+
+
+def run_detection(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    profile: str = "gfw",
+    types: tuple[str, ...] = (),
+    where: TrackFilter | None = None,
+    on_detector: Callable[[str], None] | None = None,
+) -> Detection:
+    """Detect events over the stored tracks in ``where`` and replace them in the store.
+
+    Only segmented positions are used (rows the segmenter dropped as single-point jumps are
+    not evidence of movement). Re-running with the same inputs and parameters replaces the
+    events of that scope, so ids stay stable and nothing is duplicated.
+    """
+    wanted = check_request(profile, types)
+    update_segments(con)
+    where = where or TrackFilter()
+    positions = queries.segmented_positions(con, where)
+    statics = queries.statics_for(con, where)
+    found = detect(positions, statics, profile=profile, types=wanted, on_detector=on_detector)
+    scope = EventFilter(
+        types=wanted, profile=profile, since=where.since, until=where.until, bbox=where.bbox
+    )
+    replace_events(con, found.events, scope)
+    return found

@@ -51,6 +51,36 @@ def tracks(con: duckdb.DuckDBPyConnection, where: TrackFilter = TrackFilter()) -
     ).to_arrow_table()
 
 
+def segmented_positions(con: duckdb.DuckDBPyConnection, where: TrackFilter) -> pa.Table:
+    """Positions with a ``segment_id`` (the detectors' input), in (mmsi, ts) order."""
+    cond, params = where.where()
+    return con.sql(
+        f"""SELECT p.*, s.segment_id FROM positions p JOIN segments s USING (row_id)
+        WHERE s.segment_id IS NOT NULL AND {cond} ORDER BY p.mmsi, p.ts, p.row_id""",
+        params=params,
+    ).to_arrow_table()
+
+
+def statics_for(con: duckdb.DuckDBPyConnection, where: TrackFilter) -> pa.Table:
+    """Static reports of the MMSIs and time window in ``where`` (bbox not applied)."""
+    clauses: list[str] = ["TRUE"]
+    params: dict[str, Any] = {}
+    if where.mmsi:
+        clauses.append("mmsi IN (SELECT unnest($mmsi))")
+        params["mmsi"] = list(where.mmsi)
+    if where.since is not None:
+        clauses.append("ts >= $since")
+        params["since"] = where.since
+    if where.until is not None:
+        clauses.append("ts < $until")
+        params["until"] = where.until
+    return con.sql(
+        f"SELECT * EXCLUDE (static_id) FROM statics WHERE {' AND '.join(clauses)} "
+        "ORDER BY mmsi, ts",
+        params=params,
+    ).to_arrow_table()
+
+
 def vessels(con: duckdb.DuckDBPyConnection, mmsi: tuple[int, ...] = ()) -> pa.Table:
     """Per MMSI: identities seen (names, IMOs, call signs, ship types) and first/last time."""
     cond = "WHERE mmsi IN (SELECT unnest($mmsi))" if mmsi else ""

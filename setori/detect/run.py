@@ -1,0 +1,126 @@
+"""Run detectors by name over positions (and statics), then tag the events with context.
+
+``DETECTORS`` maps each event type to a function of (positions, statics, profile);
+:func:`detect` runs the requested ones and :func:`setori.detect.context.tag_events`
+adds the port / anchorage / shore / DPRK-waters / hotspot / night / flag tags.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+from setori.detect.events import empty_events
+from setori.errors import InputError
+
+PROFILES = ("gfw", "dprk")
+Detector = Callable[[pa.Table, pa.Table | None, str], pa.Table]
+
+
+def _encounters(positions: pa.Table, statics: pa.Table | None, profile: str) -> pa.Table:
+    from setori.detect.encounter_params import encounter_params
+    from setori.detect.encounters import detect_encounters
+
+    return detect_encounters(positions, encounter_params(profile))
+
+
+def _loitering(positions: pa.Table, statics: pa.Table | None, profile: str) -> pa.Table:
+    from setori.detect.loitering import LoiteringParams, detect_loitering
+
+    return detect_loitering(positions, getattr(LoiteringParams, profile)())
+
+
+def _gaps(positions: pa.Table, statics: pa.Table | None, profile: str) -> pa.Table:
+    from setori.detect.gaps import GapParams, detect_gaps
+
+    return detect_gaps(positions, getattr(GapParams, profile)(), statics=statics)
+
+
+def _port_visits(positions: pa.Table, statics: pa.Table | None, profile: str) -> pa.Table:
+    from setori.detect.port_visits import PortVisitParams, detect_port_visits
+
+    return detect_port_visits(positions, params=getattr(PortVisitParams, profile)())
+
+
+def _zones(positions: pa.Table, statics: pa.Table | None, profile: str) -> pa.Table:
+    from setori.detect.zones import ZoneEntryParams, detect_zone_entries
+
+    return detect_zone_entries(positions, params=getattr(ZoneEntryParams, profile)())
+
+
+def _identity(positions: pa.Table, statics: pa.Table | None, profile: str) -> pa.Table:
+    from setori.detect.identity import IdentityParams, detect_identity
+
+    return detect_identity(positions, statics, params=getattr(IdentityParams, profile)())
+
+
+DETECTORS: dict[str, Detector] = {
+    "encounter": _encounters,
+    "loitering": _loitering,
+    "gap": _gaps,
+    "port_visit": _port_visits,
+    "zone_entry": _zones,
+    "identity": _identity,
+}
+#: Derived from other detectors' events; runs after them.
+DERIVED = ("dark_rendezvous",)
+EVENT_TYPES = (*DETECTORS, *DERIVED)
+
+
+@dataclass(slots=True)
+class Detection:
+    """Events found, with the count per type for the summary."""
+
+    events: pa.Table = field(default_factory=empty_events)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def check_request(profile: str, types: Sequence[str]) -> tuple[str, ...]:
+    """Validate a profile and event types; an empty ``types`` means all."""
+    if profile not in PROFILES:
+        raise InputError(f"unknown profile {profile!r}, expected one of {', '.join(PROFILES)}")
+    unknown = sorted(set(types) - set(EVENT_TYPES))
+    if unknown:
+        raise InputError(
+            f"unknown event types {unknown}, expected some of {', '.join(EVENT_TYPES)}"
+        )
+    return tuple(types) or EVENT_TYPES
+
+
+def _dark_rendezvous(found: dict[str, pa.Table], positions: pa.Table, profile: str) -> pa.Table:
+    from setori.detect.dark_rendezvous import DarkRendezvousParams, detect_dark_rendezvous
+
+    loitering = found.get("loitering") or _loitering(positions, None, profile)
+    gaps = found.get("gap") or _gaps(positions, None, profile)
+    params = getattr(DarkRendezvousParams, profile)()
+    return detect_dark_rendezvous(loitering, gaps, positions, params)
+
+
+def detect(
+    positions: pa.Table,
+    statics: pa.Table | None = None,
+    *,
+    profile: str = "gfw",
+    types: Sequence[str] = (),
+    on_detector: Callable[[str], None] | None = None,
+) -> Detection:
+    """Run the requested detectors (all by default) and tag their events with context."""
+    from setori.detect.context import tag_events
+
+    wanted = check_request(profile, types)
+    found: dict[str, pa.Table] = {}
+    for name in wanted:
+        if on_detector is not None:
+            on_detector(name)
+        if name in DETECTORS:
+            found[name] = DETECTORS[name](positions, statics, profile)
+        else:
+            found[name] = _dark_rendezvous(found, positions, profile)
+    kept = {name: found[name] for name in wanted}
+    tables = [t for t in kept.values() if t.num_rows]
+    events = pa.concat_tables(tables) if tables else empty_events()
+    if events.num_rows:
+        events = tag_events(events, positions)
+    return Detection(events=events, counts={name: t.num_rows for name, t in kept.items()})
