@@ -294,6 +294,13 @@ def test_loiterer_far_from_the_gap_is_no_rendezvous() -> None:
     assert _rendezvous(positions) == []
 
 
+def test_rendezvous_across_the_antimeridian() -> None:
+    loiterer = _track(30, _minutes(0, 300, 15), speed_kn=0.1, at=(52.0, 179.99))
+    gapper = _track(31, [0, 10, 20, 300, 310], at=(52.0, -179.99))  # 1.4 km east
+    [event] = [e for e in _rendezvous(pl.concat([loiterer, gapper])) if e["mmsi"] == [30, 31]]
+    assert event["evidence"]["distance_m"] < 2_000
+
+
 def test_night_share_of_a_rendezvous_at_night() -> None:
     positions = _loiterer_and_gapper((38.60, 124.90), start_min=15 * 60 + 30)  # 00:00 local
     [event] = [e for e in _rendezvous(positions) if e["evidence"]["loitering_mmsi"] == 30]

@@ -24,12 +24,16 @@ import polars as pl
 import pyarrow as pa
 
 from setori.detect.events import empty_events, event_id, make_events
-from setori.detect.loitering import haversine_m, params_evidence, track_frame
+from setori.detect.loitering import EARTH_RADIUS_M, haversine_m, params_evidence, track_frame
+from setori.detect.reception import cell_keys
 from setori.errors import InputError
 
 DETECTOR_VERSION = "dark_rendezvous/1"
 _H_MS = 3_600_000
 _DAY_MS = 86_400_000
+#: Grid cell (degrees) of the spatial pre-join between loitering events and gap end points.
+SEARCH_CELL_DEG = 0.25
+METRES_PER_DEG = EARTH_RADIUS_M * math.pi / 180
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -140,6 +144,7 @@ def _loiters(events: pa.Table) -> pl.DataFrame:
         l_end_ms=pl.col("end_ms"),
         l_lat=pl.col("lat"),
         l_lon=pl.col("lon"),
+        l_radius_m=pl.col("evidence").str.json_path_match("$.radius_m").cast(pl.Float64),
     )
 
 
@@ -172,16 +177,47 @@ def _gap_end_points(events: pa.Table) -> pl.DataFrame:
     return points.drop_nulls(["e_ms", "e_lat", "e_lon"])
 
 
+def _search_cells(loiters: pl.DataFrame, reach_m: pl.Expr) -> pl.DataFrame:
+    """One row per (loitering event, grid cell within ``reach_m`` of its centre)."""
+    reach_deg = reach_m / METRES_PER_DEG
+    lat_lo, lat_hi = pl.col("l_lat") - reach_deg, pl.col("l_lat") + reach_deg
+    widest = pl.max_horizontal(lat_lo.abs(), lat_hi.abs()).clip(upper_bound=89.9)
+    lon_reach = (reach_deg / widest.radians().cos()).clip(upper_bound=180.0)
+    n_lon = round(360 / SEARCH_CELL_DEG)
+    lon_cells = pl.int_ranges(
+        ((pl.col("l_lon") - lon_reach) / SEARCH_CELL_DEG).floor().cast(pl.Int32),
+        ((pl.col("l_lon") + lon_reach) / SEARCH_CELL_DEG).floor().cast(pl.Int32) + 1,
+    )
+    lat_cells = pl.int_ranges(
+        (lat_lo / SEARCH_CELL_DEG).floor().cast(pl.Int32),
+        (lat_hi / SEARCH_CELL_DEG).floor().cast(pl.Int32) + 1,
+    )
+    exploded = loiters.with_columns(lat_cell=lat_cells, lon_cell=lon_cells)
+    exploded = exploded.explode("lat_cell").explode("lon_cell")
+    wrapped = (pl.col("lon_cell") + n_lon // 2) % n_lon - n_lon // 2  # across 180°
+    return exploded.with_columns(
+        lon_cell=wrapped.cast(pl.Int32), lat_cell=pl.col("lat_cell").cast(pl.Int32)
+    ).unique(["l_id", "lat_cell", "lon_cell"], maintain_order=True)
+
+
 def _candidates(
     loiters: pl.DataFrame, ends: pl.DataFrame, params: DarkRendezvousParams
 ) -> pl.DataFrame:
-    """(loitering, gap end point) pairs of different vessels within the time tolerance."""
+    """(loitering, gap end point) pairs of different vessels within the time tolerance.
+
+    Spatial pre-join (detection.md §8.8, grid hash): each loitering event is replicated
+    into the ``SEARCH_CELL_DEG`` cells within ``max_distance_m`` + its radius of its
+    centre (every position of the loiterer lies within its radius), then joined to the
+    end points on the cell.
+    """
     offset_ms = params.max_time_offset // timedelta(milliseconds=1)
-    pairs = loiters.join_where(
-        ends,
-        pl.col("e_ms") >= pl.col("l_start_ms") - offset_ms,
-        pl.col("e_ms") <= pl.col("l_end_ms") + offset_ms,
+    reach_m = params.max_distance_m + pl.col("l_radius_m").fill_null(0.0)
+    searched = _search_cells(loiters, reach_m)
+    keyed = ends.with_columns(cell_keys(pl.col("e_lat"), pl.col("e_lon"), SEARCH_CELL_DEG))
+    in_time = (pl.col("e_ms") >= pl.col("l_start_ms") - offset_ms) & (
+        pl.col("e_ms") <= pl.col("l_end_ms") + offset_ms
     )
+    pairs = searched.join(keyed, on=["lat_cell", "lon_cell"]).filter(in_time)
     offset = (
         pl.when(pl.col("e_ms") < pl.col("l_start_ms"))
         .then(pl.col("e_ms") - pl.col("l_start_ms"))

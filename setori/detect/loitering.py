@@ -109,7 +109,7 @@ def track_frame(positions: pa.Table | pl.DataFrame) -> pl.DataFrame:
 
     Needs ``row_id``, ``mmsi``, ``segment_id``, ``ts``, ``lat``, ``lon``; ``sog_kn`` is
     optional. Rows without a segment (dropped by the segmenter) are left out; a row given
-    twice (same ``row_id``, e.g. overlapping windows) counts once.
+    twice (same ``row_id`` and ``segment_id``, e.g. overlapping windows) counts once.
     """
     df = positions if isinstance(positions, pl.DataFrame) else pl.DataFrame(positions)
     missing = [c for c in TRACK_COLUMNS if c not in df.columns]
@@ -130,8 +130,8 @@ def track_frame(positions: pa.Table | pl.DataFrame) -> pl.DataFrame:
             sog.cast(pl.Float64).alias("sog_kn"),
         )
         .drop_nulls(["segment_id", "ts_ms", "lat", "lon"])
-        .unique(subset="row_id", keep="first")
         .sort(["segment_id", "ts_ms", "row_id"])
+        .filter((pl.col("row_id") != pl.col("row_id").shift(1)).fill_null(True))
     )
 
 
