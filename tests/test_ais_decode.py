@@ -57,6 +57,19 @@ NMEA_FILES = [
     "signalk/nais400-merrimac.log",
 ]
 
+#: Where SOURCES.md section 1 puts raw NMEA; every match must be in NMEA_FILES.
+NMEA_GLOBS = [
+    "dma-aislib/*.txt",
+    "dma-aisabnormal/*",
+    "amsa-risky/*",
+    "aisdb/*.nmea",
+    "aisdb/*.nm4",
+    "pyais/*",
+    "libais/*",
+    "gpsd/*",
+    "signalk/*",
+]
+
 
 @dataclass(frozen=True, slots=True)
 class Corpus:
@@ -297,6 +310,13 @@ def test_message_counts_match_pyais(comparison: Comparison, request: pytest.Fixt
         assert set(rows) == pyais_idx - set(c.rejects), kind
 
 
+def test_every_nmea_file_is_compared() -> None:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared data folder {SHARED_DATA} missing; set SETORI_SHARED_DATA")
+    found = {str(p.relative_to(SHARED_DATA)) for g in NMEA_GLOBS for p in SHARED_DATA.glob(g)}
+    assert found == set(NMEA_FILES)
+
+
 def test_text_is_trimmed(comparison: Comparison) -> None:
     for row in comparison.statics.values():
         for column in TEXT_COLUMNS:
@@ -362,7 +382,9 @@ def test_input_may_be_sliced_chunked_or_large() -> None:
     payloads = ["", "13HOI:0P0000VOHLCnHQKwvL05Ip", "B>qc:003wk?8mP=18D3Q3wgTiT;T"]
     whole = decode(pa.array(payloads), np.zeros(3, np.int64)).positions.column("mmsi")
     sliced = decode(pa.array(["x", *payloads])[1:], np.zeros(3, np.int64))
-    chunked = decode(pa.chunked_array([payloads[:1], payloads[1:]], pa.large_string()), np.zeros(3))
+    chunked = decode(
+        pa.chunked_array([payloads[:1], payloads[1:]], pa.large_string()), np.zeros(3, np.int8)
+    )
     assert sliced.positions.column("mmsi") == whole
     assert chunked.positions.column("mmsi") == whole
 
@@ -375,9 +397,9 @@ def test_null_payload_is_rejected_as_empty() -> None:
 
 def test_bad_arguments_raise_setori_errors() -> None:
     with pytest.raises(SetoriError, match="fill_bits has shape"):
-        decode(pa.array(["13HOI"]), np.zeros(2))
+        decode(pa.array(["13HOI"]), np.zeros(2, np.int8))
     with pytest.raises(SetoriError, match="expected string"):
-        decode(pa.array([1, 2]), np.zeros(2))
+        decode(pa.array([1, 2]), np.zeros(2, np.int8))
 
 
 # --- properties --------------------------------------------------------------------------
