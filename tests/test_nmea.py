@@ -382,7 +382,13 @@ def test_tiny_chunks_give_identical_output(name: str, chunk_bytes: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["dma-aislib/stream_example.txt", "amsa-risky/ais.txt.gz", "gpsd/sample.aivdm"]
+    "name",
+    [
+        "dma-aislib/stream_example.txt",
+        "dma-aisabnormal/ais-sample.txt.gz",  # 3 MB: the default chunk is read in pieces
+        "amsa-risky/ais.txt.gz",
+        "gpsd/sample.aivdm",
+    ],
 )
 def test_small_chunks_on_real_files(shared_data: Path, name: str) -> None:
     data = raw_bytes(shared_data / name)
