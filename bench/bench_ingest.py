@@ -22,7 +22,6 @@ import platform
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -97,9 +96,8 @@ def main() -> None:
         nmea = tmpdir / "repeated.nmea"
         n_lines = build_nmea(nmea, args.nmea_lines)
         wall, peak = run_ingest(tmpdir / "nmea.duckdb", nmea)
-        print(
-            f"NMEA {n_lines:>11,} lines {wall:7.1f} s {n_lines / wall:>10,.0f}/s peak {peak:,.0f} MB"
-        )
+        rate = n_lines / wall
+        print(f"NMEA {n_lines:>11,} lines {wall:7.1f} s {rate:>10,.0f}/s peak {peak:,.0f} MB")
         csv = tmpdir / "repeated.csv"
         n_rows = build_csv(csv, args.rows)
         wall, peak = run_ingest(tmpdir / "csv.duckdb", csv)
