@@ -188,6 +188,25 @@ def test_thirteen_hour_gap_after_sparse_reporting_is_not_likely_disabling() -> N
     assert gap["tags"]["reception_good"] is True
 
 
+def _heard_by_three_stations(track: pl.DataFrame) -> pl.DataFrame:
+    """Each report three times, 0.2 s apart, with its own row id (as the store keeps them)."""
+    copies = [
+        track.with_columns(pl.col("row_id") + 1_000 * k, pl.col("ts") + timedelta(seconds=0.2 * k))
+        for k in range(3)
+    ]
+    return pl.concat(copies)
+
+
+def test_reports_heard_by_several_stations_count_once() -> None:
+    sparse = _heard_by_three_stations(_track(12, [*_minutes(0, 300, 30), 300 + 780]))
+    dense_area = reception_raster(_dense_then_silent(99))
+    [gap] = _rows(detect_gaps(sparse, reception=dense_area))
+    assert gap["evidence"]["prior_positions"] == 10  # 30 rows, 10 vessel-minutes
+    assert gap["tags"]["not_likely_disabling"] == ["sparse_prior_reporting"]
+    [cell] = reception_raster(sparse).to_dicts()
+    assert (cell["positions"], cell["receptions"]) == (11, 33)
+
+
 def test_thirteen_hour_gap_where_reception_is_poor_is_not_likely_disabling() -> None:
     poor_area = reception_raster(_track(98, _minutes(0, 600, 60)))  # one report per hour
     [gap] = _rows(detect_gaps(_dense_then_silent(13), reception=poor_area))

@@ -84,7 +84,8 @@ class GapParams:
         min_cell_vessel_hours: ... measured over at least this many vessel-hours (3).
         prior_window: Window before the gap in which prior reporting is counted (12 h).
         min_prior_positions: Dense prior reporting: at least this many positions of the
-            segment (or MMSI, for MMSI gaps) in ``prior_window`` up to the last one (14).
+            segment (or MMSI, for MMSI gaps) in ``prior_window`` up to the last one,
+            thinned to one per minute (14).
         moving_speed_kn: A position counts as moving from this speed (SOG, else implied
             speed) when the typical speed is the median moving speed (setori: 3 kn).
         fallback_speed_kn: Typical speed of a segment with no moving position (10 kn).
@@ -201,13 +202,18 @@ def _own_raster(track: pl.DataFrame, params: GapParams) -> pl.DataFrame:
 
 
 def _with_prior_counts(track: pl.DataFrame, over: str, params: GapParams) -> pl.DataFrame:
-    """``prior``: positions of the same ``over`` group in [ts - prior_window, ts]."""
+    """``prior``: positions of the same ``over`` group in [ts - prior_window, ts].
+
+    Positions are thinned to one per minute (detection.md §8.1), so a report heard by
+    several stations counts once: each minute counts when its first position is inside.
+    """
     window = f"{int(params.prior_window.total_seconds())}s"
-    ones = pl.col("row_id").is_not_null().cast(pl.UInt32)
+    minute = pl.col("ts_ms") // 60_000
+    first_of_minute = (minute != minute.shift(1).over(over)).fill_null(True).cast(pl.UInt32)
     ts = pl.from_epoch("ts_ms", time_unit="ms").alias("ts_dt")
-    counted = track.sort([over, "ts_ms", "row_id"]).with_columns(ts)
-    prior = ones.rolling_sum_by("ts_dt", window_size=window, closed="both").over(over)
-    return counted.with_columns(prior=prior).drop("ts_dt")
+    counted = track.sort([over, "ts_ms", "row_id"]).with_columns(ts, first=first_of_minute)
+    prior = pl.col("first").rolling_sum_by("ts_dt", window_size=window, closed="both").over(over)
+    return counted.with_columns(prior=prior).drop("ts_dt", "first")
 
 
 def _all_gaps(track: pl.DataFrame, params: GapParams, now_ms: int) -> pl.DataFrame:

@@ -3,9 +3,10 @@
 Definition (detection.md §8.4 and §8.9: "recompute reception from our own feed"; after
 Welch et al. 2022, *Hot spots of unseen fishing vessels*, Science Advances, whose
 reception layer counts positions per vessel-day per cell): for each cell of a
-``cell_deg`` grid, the positions received there divided by the *vessel-hours* seen there
-(distinct pairs of MMSI and epoch hour with at least one position in the cell). Terrestrial
-coverage gives tens of positions per vessel-hour; satellite-only coverage gives one or two.
+``cell_deg`` grid, the positions received there (thinned to one per vessel-minute)
+divided by the *vessel-hours* seen there (distinct pairs of MMSI and epoch hour with at
+least one position in the cell). Terrestrial coverage gives tens of positions per
+vessel-hour (at most 60 after thinning); satellite-only coverage gives one or two.
 
 Because a vessel-hour is only counted when the vessel was heard, the measure is
 conditional on being heard at all: it says how *densely* a vessel in that cell is
@@ -27,11 +28,12 @@ RASTER_SCHEMA = {
     "lat_min_deg": pl.Float64,
     "lon_min_deg": pl.Float64,
     "positions": pl.UInt32,
+    "receptions": pl.UInt32,
     "vessel_hours": pl.UInt32,
     "vessels": pl.UInt32,
     "positions_per_vessel_hour": pl.Float64,
 }
-_HOUR_MS = 3_600_000
+_MINUTE_MS = 60_000
 _EPSILON = 1e-9  # so that 38.6 / 0.1 lands in cell 386, not 385.99999
 
 
@@ -46,9 +48,12 @@ def cell_keys(lat: pl.Expr, lon: pl.Expr, cell_deg: float) -> list[pl.Expr]:
 def reception_raster(positions: pa.Table | pl.DataFrame, cell_deg: float = 0.1) -> pl.DataFrame:
     """Positions per vessel-hour in each ``cell_deg`` cell (see the module docstring).
 
-    ``positions`` needs ``mmsi``, ``ts``, ``lat`` and ``lon``. Returns one row per cell
-    with at least one position, columns as in :data:`RASTER_SCHEMA` (``lat_min_deg`` /
-    ``lon_min_deg`` are the cell's south-west corner), sorted by cell.
+    ``positions`` needs ``mmsi``, ``ts``, ``lat`` and ``lon``. Positions are thinned to one
+    per vessel-minute first (detection.md §8.1, GFW ``messages``), so a report heard by
+    several stations counts once: ``positions`` counts vessel-minutes, ``receptions`` the
+    rows. Returns one row per cell with at least one position, columns as in
+    :data:`RASTER_SCHEMA` (``lat_min_deg`` / ``lon_min_deg``: the cell's south-west corner),
+    sorted by cell.
     """
     if not 0 < cell_deg <= 10:
         raise InputError(f"cell_deg is {cell_deg!r}; expected 0 < cell_deg <= 10")
@@ -56,14 +61,23 @@ def reception_raster(positions: pa.Table | pl.DataFrame, cell_deg: float = 0.1) 
     missing = [c for c in ("mmsi", "ts", "lat", "lon") if c not in df.columns]
     if missing:
         raise InputError(f"positions lack columns {missing}; expected mmsi, ts, lat, lon")
-    hour = pl.col("ts").dt.epoch("ms") // _HOUR_MS
-    cells = df.drop_nulls(["lat", "lon"]).select(
-        *cell_keys(pl.col("lat"), pl.col("lon"), cell_deg), pl.col("mmsi"), hour.alias("hour")
+    minute = pl.col("ts").dt.epoch("ms") // _MINUTE_MS
+    keys = [
+        *cell_keys(pl.col("lat"), pl.col("lon"), cell_deg),
+        pl.col("mmsi"),
+        minute.alias("minute"),
+    ]
+    thinned = (
+        df.drop_nulls(["lat", "lon"])
+        .group_by(keys)
+        .agg(pl.len().alias("receptions"))
+        .with_columns(hour=pl.col("minute") // 60)
     )
     return (
-        cells.group_by("lat_cell", "lon_cell")
+        thinned.group_by("lat_cell", "lon_cell")
         .agg(
             pl.len().alias("positions"),
+            pl.col("receptions").sum(),
             pl.struct("mmsi", "hour").n_unique().alias("vessel_hours"),
             pl.col("mmsi").n_unique().alias("vessels"),
         )
