@@ -1,15 +1,18 @@
 """Stream an NMEA 0183 AIS file (``!xxVDM`` / ``!xxVDO``) into canonical batches.
 
 ``read_nmea`` reads fixed-size byte chunks, cuts each at its last newline and
-carries the rest, so memory is bounded by ``chunk_bytes`` whatever the file size.
-All per-line work is vectorised (NumPy over the bytes, Polars string expressions,
-the bulk decoder :func:`setori.ingest.ais_decode.decode`); only multipart fragments
-go through a Python loop. Output does not depend on ``chunk_bytes``.
+carries the rest, so memory is bounded by ``chunk_bytes`` whatever the file size;
+each chunk is worked in pieces of about :data:`SCAN_BYTES`. No Python code runs per
+line: one compiled pass over the bytes (:mod:`setori.ingest.nmea_scan`), NumPy over
+whole columns, Arrow arrays cut straight from the buffer, and the bulk decoder
+:func:`setori.ingest.ais_decode.decode`; only multipart fragments go through a
+Python loop (:mod:`setori.ingest.nmea_multipart`). Output does not depend on
+``chunk_bytes``.
 
 Where a message's time comes from (details and the reasons in ``docs/nmea.md``):
 
-1. its own time: the tag block ``c:`` of its (first) sentence, else a unix time after
-   the checksum (USCG NAIS, libais, AMSA); seconds, or milliseconds above 1e11;
+1. its own time: the tag block ``c:`` of its (first) sentence, else the first unix time
+   after the checksum (USCG NAIS, libais, AMSA); seconds, or milliseconds above 1e11;
 2. otherwise the *nearest stamp* by file position, defined as: the last stamp on a line
    before it (a ``$PGHP``, ``$xxRMC`` with status A, ``$xxZDA``, a tag block with
    ``c:`` alone on its line, or another sentence's own time), carried across chunks;
@@ -26,9 +29,9 @@ first receiver among its fragments and the line number of its last fragment.
 Every line ends in exactly one count bucket (over the whole file, ``sum(counts) ==
 lines``): ``position``, ``static``, ``other_type:<n>``, ``non_ais_line``,
 ``empty_payload``, ``multipart_fragment`` (non-final lines of a multipart message), or
-a quarantine reason (one quarantine row each; see :mod:`setori.ingest.nmea_sentence`,
-:mod:`setori.ingest.nmea_stamps`, :mod:`setori.ingest.nmea_multipart`,
-:mod:`setori.ingest.nmea_tables`; decoder rejects count as ``undecodable``).
+a quarantine reason (one quarantine row each; see :data:`setori.ingest.nmea_scan.REASONS`,
+:mod:`setori.ingest.nmea_multipart` and :mod:`setori.ingest.nmea_tables`; decoder
+rejects count as ``undecodable``).
 """
 
 from __future__ import annotations
