@@ -31,9 +31,10 @@ Implementation notes (all relative to the gpsd AIVDM document above):
 * Rows of every table are in input order (ascending ``idx``). A type 19 message
   has a row in both ``positions`` and ``statics``.
 * The decoder never builds one Python object per message. It reads the Arrow
-  data buffer and offsets directly. Two compiled loops (numba) do the per-byte
-  work: one checks every character against the armour table ("AIS Payload
-  Armoring") and one cuts the bit fields of a table's layouts (one row of
+  data buffer and offsets directly. Compiled loops (numba) do the per-byte
+  work: one branch-free pass checks every character against the armour
+  alphabet ("AIS Payload Armoring"; the offending payloads are then located),
+  and one cuts the bit fields of a table's layouts (one row of
   ``(start, width, signed)`` per field and layout, from the gpsd tables) out of
   every payload with shifts and masks. Sentinels, scaling and text trimming are
   then NumPy over whole columns. This is ~2.4x faster end to end than the same
