@@ -322,6 +322,12 @@ def test_rmc_stamps_neighbours_before_and_after() -> None:
         assert row["ts"] == datetime(2020, 4, 7, 21, 39, 50 + rmc_lines.index(last_rmc), tzinfo=UTC)
 
 
+def test_rmc_without_a_fix_is_not_a_stamp() -> None:
+    void = with_checksum("$GPRMC,213950.00,V,,,,,,,070420,,,N")
+    batch = read_all(f"{void}\n!AIVDM,1,1,,A,13RlIW?04F1beOVEFLB9bRvH0L0L,0*6C\n".encode())
+    assert batch.counts == Counter(non_ais_line=1, no_timestamp=1)
+
+
 def test_zda_stamps_with_two_digit_year() -> None:
     lines = "$GPZDA,195719,16,04,14,-02,00*63\n!AIVDM,1,1,1,,13aI8e?P00PGpU:NR6s00?vT2000,0,0*1C\n"
     batch = read_all(lines.encode())

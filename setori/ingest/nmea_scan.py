@@ -229,7 +229,8 @@ def _stamp_time(buf: np.ndarray, kind: int, f: np.ndarray, n: int) -> int:
             return -1
         d = f[9] + 1
         year = uint_value(buf, d + 4, d + 6) if f[10] - d == 6 else -1
-        day = date_ms(year + 2000, uint_value(buf, d + 2, d + 4), uint_value(buf, d, d + 2))
+        month, mday = uint_value(buf, d + 2, d + 4), uint_value(buf, d, d + 2)
+        day = date_ms(year + 2000, month, mday) if year >= 0 else NO_MS
     else:
         if n < 5 or f[2] - f[1] == 1:
             return -1 if n >= 2 and f[2] - f[1] == 1 else NO_MS
