@@ -9,6 +9,7 @@ and deterministic for a given ``numpy.random.Generator``.
 * :func:`crossing`, :func:`convoy`, :func:`slow_apart` - negatives (close but fast, or
   slow but apart); :func:`meeting` with a short ``duration`` is the short-meeting negative.
 * :func:`background_traffic` - many transiting vessels in one vectorised shot.
+* :func:`anchorage_traffic` - many vessels at anchor in dense clusters (vectorised).
 * :func:`scenario` - a mix of all of the above with the list of planted encounters.
 * :func:`finish` - concatenated positions with ``row_id`` and ``segment_id``.
 * :func:`precision_recall` - event-level scores of a detector's output against the truth.
@@ -257,6 +258,48 @@ def background_traffic(
             "sog_kn": np.repeat(speed, n_reports).astype(np.float32),
             "cog_deg": np.repeat(course, n_reports).astype(np.float32),
             "heading_deg": np.repeat(np.round(course) % 360, n_reports).astype(np.int16),
+        }
+    )
+
+
+def anchorage_traffic(
+    rng: np.random.Generator,
+    n_vessels: int,
+    n_clusters: int,
+    start: datetime,
+    duration: timedelta,
+    *,
+    box: tuple[float, float, float, float] = (30.0, 118.0, 36.0, 121.5),
+    radius_m: float = 2000.0,
+    report_every: timedelta = timedelta(minutes=1),
+    first_mmsi: int = 413_000_000,
+) -> pl.DataFrame:
+    """``n_vessels`` at anchor in ``n_clusters`` anchorages (anchors uniform in a disc of
+    ``radius_m``), swinging on a 60 m circle every 6 h with 3 m noise; vectorised. Anchored
+    neighbours closer than an encounter's ``max_distance_m`` are genuine (unplanted)
+    encounters by the definition: this is the dense case detectors must stay fast on."""
+    n_reports = int(duration / report_every)
+    centre = rng.integers(0, n_clusters, n_vessels)
+    c_lat = rng.uniform(box[0], box[2], n_clusters)[centre]
+    c_lon = rng.uniform(box[1], box[3], n_clusters)[centre]
+    r = radius_m * np.sqrt(rng.uniform(0, 1, n_vessels))
+    bearing = rng.uniform(0, 2 * np.pi, n_vessels)
+    phase = rng.uniform(0, 2 * np.pi, n_vessels)
+    t_s = np.arange(n_reports) * report_every.total_seconds()
+    swing = phase[:, None] + 2 * np.pi * t_s[None, :] / (6 * 3600)
+    north = (r * np.cos(bearing))[:, None] + 60 * np.cos(swing) + rng.normal(0, 3, swing.shape)
+    east = (r * np.sin(bearing))[:, None] + 60 * np.sin(swing) + rng.normal(0, 3, swing.shape)
+    lat = c_lat[:, None] + north / M_PER_DEG
+    lon = c_lon[:, None] + east / (M_PER_DEG * np.cos(np.radians(lat)))
+    phase_ms = rng.integers(0, report_every // timedelta(milliseconds=1), n_vessels)
+    ts = _ms(start) + phase_ms[:, None] + (t_s * 1000).astype(np.int64)[None, :]
+    return pl.DataFrame(
+        {
+            "mmsi": np.repeat(np.arange(n_vessels, dtype=np.int32) + first_mmsi, n_reports),
+            "ts": pl.Series(ts.ravel()).cast(pl.Datetime("ms", "UTC")),
+            "lat": lat.ravel(),
+            "lon": lon.ravel(),
+            "sog_kn": np.full(n_vessels * n_reports, 0.1, np.float32),
         }
     )
 

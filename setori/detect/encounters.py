@@ -329,8 +329,9 @@ def _vessel_evidence(
         [_rows_between(tracks, s, start_ms, end_ms) for s in event[f"segs_{side}"]]
     )
     rows = rows[np.argsort(tracks.ts_ms[rows], kind="stable")]
-    row_ids = None if tracks.row_id is None else tracks.row_id[rows]
-    heading = tracks.heading_deg[rows]
+    source = tracks.input_rows(rows)
+    row_ids = None if tracks.row_id is None else tracks.row_id[source]
+    heading = tracks.heading_deg[source]
     heading = heading[~np.isnan(heading)]
     return {
         "mmsi": int(event[side]),

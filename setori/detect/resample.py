@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -39,6 +40,7 @@ MPS_PER_KN = 1852.0 / 3600.0
 KIND_OBSERVED, KIND_SLOW_GAP, KIND_EXTRAPOLATED = 0, 1, 2
 
 REQUIRED_COLUMNS = ("mmsi", "ts", "lat", "lon")
+_KERNEL_COLUMNS = ("ts", "lat", "lon", "sog_kn", "cog_deg")  # the columns put in sorted order
 _TS_BITS = 37  # sort key: segment code above 37 bits of milliseconds (4.3 years)
 
 F64 = npt.NDArray[np.float64]
@@ -47,8 +49,9 @@ I64 = npt.NDArray[np.int64]
 
 @dataclass(frozen=True, slots=True)
 class SegmentPositions:
-    """Positions as columns sorted by ``(segment, ts, lat, lon)``; segment ``s`` is rows
-    ``start[s]:start[s + 1]``. ``row_id`` is ``None`` when the input had none."""
+    """Positions as columns sorted by ``(segment, ts, lat, lon, row_id)``; segment ``s`` is
+    rows ``start[s]:start[s + 1]``. ``heading_deg`` and ``row_id`` (``None`` when the input
+    had none) stay in input order: :meth:`input_rows` maps sorted rows to input rows."""
 
     segment_ids: list[str]
     segment_mmsi: npt.NDArray[np.int32]
@@ -58,8 +61,13 @@ class SegmentPositions:
     lon: F64
     sog_kn: F64
     cog_deg: F64
+    order: I64 | None
     heading_deg: F64
     row_id: npt.NDArray[np.uint64] | None
+
+    def input_rows(self, rows: I64) -> I64:
+        """Input row of each of the sorted ``rows``."""
+        return rows if self.order is None else self.order[rows]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,22 +93,24 @@ def segment_positions_of(positions: pa.Table | pl.DataFrame) -> SegmentPositions
     df = _canonical(positions if isinstance(positions, pl.DataFrame) else pl.DataFrame(positions))
     ids = df["segment_id"].unique().sort()
     code = df["segment_id"].cast(pl.Enum(ids)).to_physical().to_numpy().astype(np.int64)
-    ts_ms = df["ts"].to_numpy()
-    order = _sort_order(code, ts_ms, df["lat"].to_numpy(), df["lon"].to_numpy())
-    df, code = (df, code) if order is None else (df[order], code[order])
+    cols = {name: df[name].to_numpy() for name in df.columns if name != "segment_id"}
+    order = _sort_order(code, cols)
+    moved = {k: v if order is None else v[order] for k, v in cols.items() if k in _KERNEL_COLUMNS}
+    code = code if order is None else code[order]
     start = np.searchsorted(code, np.arange(len(ids) + 1)).astype(np.int64)
-    mmsi = df["mmsi"].to_numpy()
+    first_rows = start[:-1] if order is None else order[start[:-1]]
     return SegmentPositions(
         segment_ids=ids.to_list(),
-        segment_mmsi=mmsi[start[:-1]].astype(np.int32),
+        segment_mmsi=cols["mmsi"][first_rows].astype(np.int32),
         start=start,
-        ts_ms=df["ts"].to_numpy(),
-        lat=df["lat"].to_numpy(),
-        lon=df["lon"].to_numpy(),
-        sog_kn=df["sog_kn"].to_numpy(),
-        cog_deg=df["cog_deg"].to_numpy(),
-        heading_deg=df["heading_deg"].to_numpy(),
-        row_id=df["row_id"].to_numpy() if "row_id" in df.columns else None,
+        ts_ms=moved["ts"],
+        lat=moved["lat"],
+        lon=moved["lon"],
+        sog_kn=moved["sog_kn"],
+        cog_deg=moved["cog_deg"],
+        order=order,
+        heading_deg=cols["heading_deg"],
+        row_id=cols.get("row_id"),
     )
 
 
@@ -135,19 +145,27 @@ def _float_or_nan(df: pl.DataFrame, name: str) -> pl.Expr:
     return pl.col(name).cast(pl.Float64).fill_null(float("nan"))
 
 
-def _sort_order(code: I64, ts_ms: I64, lat: F64, lon: F64) -> I64 | None:
-    """Row order by (segment, ts, lat, lon); ``None`` if already in order."""
+def _sort_order(code: I64, cols: dict[str, npt.NDArray[Any]]) -> I64 | None:
+    """Row order by (segment, ts, lat, lon, row_id); ``None`` if already in order."""
+    ts_ms, lat, lon = cols["ts"], cols["lat"], cols["lon"]
+    tie_keys = (cols["row_id"], lon, lat) if "row_id" in cols else (lon, lat)
     if len(ts_ms) == 0:
         return None
     span = int(ts_ms.max() - ts_ms.min())
-    if span >= 1 << _TS_BITS or (len(code) and code.max() >= 1 << (62 - _TS_BITS)):
-        return np.lexsort((lon, lat, ts_ms, code)).astype(np.int64)
+    if span >= 1 << _TS_BITS or code.max() >= 1 << (62 - _TS_BITS):
+        return np.lexsort((*tie_keys, ts_ms, code)).astype(np.int64)
     key = (code << _TS_BITS) | (ts_ms - ts_ms.min())
-    order = None if bool(np.all(key[1:] >= key[:-1])) else np.argsort(key, kind="stable")
+    in_order = bool(np.all(key[1:] >= key[:-1]))
+    order = None if in_order else pl.Series(key).arg_sort().to_numpy().astype(np.int64)
     key_sorted = key if order is None else key[order]
     tied = np.flatnonzero(key_sorted[1:] == key_sorted[:-1])
     if len(tied) == 0:
         return order
+    order = np.arange(len(key), dtype=np.int64) if order is None else order
+    at = np.unique(np.concatenate([tied, tied + 1]))  # positions inside tie blocks
+    rows = order[at]
+    order[at] = rows[np.lexsort((*(k[rows] for k in tie_keys), key[rows]))]
+    return order
     order = np.arange(len(key), dtype=np.int64) if order is None else order
     at = np.unique(np.concatenate([tied, tied + 1]))  # positions inside tie blocks
     rows = order[at]
@@ -220,7 +238,7 @@ Track = tuple[I64, F64, F64, F64, F64]
 Out = tuple[I64, I64, F64, F64, npt.NDArray[np.int8], F64]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _hav_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     a = math.sin((p2 - p1) / 2) ** 2
@@ -228,17 +246,17 @@ def _hav_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2.0 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, max(0.0, a))))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _wrap_lon(lon: float) -> float:
     return (lon + 180.0) % 360.0 - 180.0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _ceil_to(t: int, step: int) -> int:
     return -((-t) // step) * step
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _emit(
     out: Out, n: int, s: int, tick: int, lat: float, lon: float, kind: int, speed_kn: float
 ) -> None:
@@ -246,7 +264,7 @@ def _emit(
     out[4][n], out[5][n] = kind, speed_kn
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _velocity_mps(track: Track, i: int, j: int) -> tuple[float, float, bool]:
     """(north, east) velocity of row ``i``: reported SOG/COG, else implied from row ``j``."""
     ts, lat, lon, sog, cog = track
@@ -262,7 +280,7 @@ def _velocity_mps(track: Track, i: int, j: int) -> tuple[float, float, bool]:
     return north / dt_s, east * math.cos(math.radians(lat[i])) / dt_s, True
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _extrapolate(
     track: Track, i: int, j: int, span: tuple[int, int, int], s: int, out: Out, n: int
 ) -> int:
@@ -284,7 +302,7 @@ def _extrapolate(
     return n
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _gap_kind(track: Track, i: int, config: F64) -> int:
     """Kind of the ticks inside the gap after row ``i``; -1 if not interpolated."""
     ts, lat, lon, sog = track[0], track[1], track[2], track[3]
@@ -300,42 +318,52 @@ def _gap_kind(track: Track, i: int, config: F64) -> int:
     return KIND_SLOW_GAP if implied_kn < slow_kn and slow_i and slow_j else -1
 
 
-@njit(cache=True)
-def _interpolate(track: Track, i: int, s: int, config: F64, out: Out, n: int) -> int:
-    """Ticks in ``[ts[i], ts[i + 1])``: row ``i`` itself when it falls on a tick, and the
-    interpolated ticks when the gap may be interpolated."""
+@njit(cache=True, inline="always")
+def _interpolate(
+    track: Track, i: int, t_next: int, s: int, config: F64, out: Out, n: int
+) -> tuple[int, int]:
+    """Ticks from ``t_next`` (the first tick >= ts[i], < ts[i + 1]) to before ``ts[i + 1]``:
+    row ``i`` itself when it falls on a tick, and interpolated ticks when the gap may be
+    interpolated. Returns the new tick count and the first tick >= ts[i + 1]."""
     ts, lat, lon = track[0], track[1], track[2]
     step, t0, t1 = int(config[0]), ts[i], ts[i + 1]
     kind = _gap_kind(track, i, config)
-    last = t0 if kind < 0 else t1 - 1
+    if kind < 0:
+        if t_next == t0:
+            if len(out[0]):
+                _emit(out, n, s, t0 // step, lat[i], lon[i], KIND_OBSERVED, track[3][i])  # SOG
+            n += 1
+        return n, _ceil_to(t1, step)
     speed_kn = _hav_m(lat[i], lon[i], lat[i + 1], lon[i + 1]) / ((t1 - t0) / 1000.0) / MPS_PER_KN
     dlon = _wrap_lon(lon[i + 1] - lon[i])
-    for t in range(_ceil_to(t0, step), last + 1, step):
+    while t_next < t1:
         if len(out[0]):
-            mix = (t - t0) / (t1 - t0)
-            t_kind = KIND_OBSERVED if t == t0 else kind
+            mix = (t_next - t0) / (t1 - t0)
+            t_kind = KIND_OBSERVED if t_next == t0 else kind
             t_lat = lat[i] + mix * (lat[i + 1] - lat[i])
-            _emit(out, n, s, t // step, t_lat, _wrap_lon(lon[i] + mix * dlon), t_kind, speed_kn)
+            t_lon = _wrap_lon(lon[i] + mix * dlon)
+            _emit(out, n, s, t_next // step, t_lat, t_lon, t_kind, speed_kn)
         n += 1
-    return n
+        t_next += step
+    return n, t_next
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _resample_segment(track: Track, lo: int, hi: int, s: int, config: F64, out: Out, n: int) -> int:
     """Ticks of segment ``s`` (rows ``lo:hi``): back-extrapolated, interpolated, the last
     row on a tick, forward-extrapolated."""
     ts, sog = track[0], track[3]
     step, max_dr = int(config[0]), int(config[4])
-    before = (_ceil_to(ts[lo] - max_dr, step), _ceil_to(ts[lo], step), step)
+    t_next = _ceil_to(ts[lo], step)
+    before = (_ceil_to(ts[lo] - max_dr, step), t_next, step)
     n = _extrapolate(track, lo, lo + 1 if hi - lo > 1 else -1, before, s, out, n)
     for i in range(lo, hi - 1):
-        if ts[i + 1] > ts[i]:
-            n = _interpolate(track, i, s, config, out, n)
+        if t_next < ts[i + 1]:  # else no tick in [ts[i], ts[i + 1]): the common case
+            n, t_next = _interpolate(track, i, t_next, s, config, out, n)
     last = hi - 1
     if ts[last] % step == 0:
         if len(out[0]):
-            speed_kn = 0.0 if math.isnan(sog[last]) else sog[last]
-            _emit(out, n, s, ts[last] // step, track[1][last], track[2][last], 0, speed_kn)
+            _emit(out, n, s, ts[last] // step, track[1][last], track[2][last], 0, sog[last])
         n += 1
     after = ((ts[last] // step + 1) * step, (ts[last] + max_dr) // step * step + 1, step)
     return _extrapolate(track, last, last - 1 if hi - lo > 1 else -1, after, s, out, n)
