@@ -8,10 +8,12 @@ read with pyais (the $PGHP line before each sentence gives its time).
 from __future__ import annotations
 
 import json
+import math
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 import pyarrow as pa
 import pytest
@@ -130,6 +132,21 @@ def test_long_silence_splits_gfw_runs_but_not_dprk() -> None:
     assert detect_loitering(track, LoiteringParams.gfw()).num_rows == 0
     [event] = _rows(detect_loitering(track, LoiteringParams.dprk()))
     assert (event["profile"], event["duration_h"]) == ("dprk", 4.5)
+
+
+def test_gps_jitter_of_ten_second_reports_is_thinned_away() -> None:
+    """3 h at anchor, a report every 10 s with 5 m of independent GPS noise."""
+    noise = np.random.default_rng(0).normal(0, 5 * DEG_PER_M, size=(2, 1080))
+    track = _track(7, [0] * 1080).with_columns(
+        ts=pl.col("ts") + pl.duration(seconds=pl.int_range(0, 1080) * 10),
+        lat=pl.col("lat") + noise[0],
+        lon=pl.col("lon") + noise[1] / math.cos(math.radians(CHO_DO[0])),
+    )
+    [thinned] = _rows(detect_loitering(track))
+    assert (thinned["subtype"], thinned["evidence"]["point_count"]) == ("anchored", 180)
+    [raw] = _rows(detect_loitering(track, LoiteringParams(thinning=timedelta(0))))
+    assert raw["subtype"] == "drifting"
+    assert raw["evidence"]["avg_speed_kn"] > 1.5
 
 
 def test_missing_columns_and_bad_params_raise_setori_errors() -> None:

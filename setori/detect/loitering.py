@@ -47,6 +47,10 @@ class LoiteringParams:
         max_silence: Longest step between two positions a run may span; a longer silence
             ends the run (it is an AIS gap, not evidence of slow motion). setori's choice:
             1 h for ``gfw``, 2 h (just under a raw gap) for ``dprk``, where coverage is sparse.
+        thinning: Keep only a segment's first position per epoch-aligned interval of this
+            length before computing implied speeds (GFW ``messages``: at most one per minute;
+            detection.md §8.1); 0 keeps every position. Without it, GPS jitter between
+            reports 10 s apart adds up: 5 m of noise makes an anchored ship "move" at 1.7 kn.
         anchored_speed_kn: ``anchored`` needs an average implied speed below this (0.5 kn).
         anchored_radius_m: ... and every position within this distance of the centre (0.5 km).
     """
@@ -56,6 +60,7 @@ class LoiteringParams:
     min_duration: timedelta = timedelta(hours=2)
     bucket: timedelta = timedelta(hours=1)
     max_silence: timedelta = timedelta(hours=1)
+    thinning: timedelta = timedelta(minutes=1)
     anchored_speed_kn: float = 0.5
     anchored_radius_m: float = 500.0
 
@@ -65,6 +70,7 @@ class LoiteringParams:
         _require(self.min_duration > timedelta(0), "min_duration > 0", self.min_duration)
         _require(self.bucket >= timedelta(minutes=1), "bucket >= 1 min", self.bucket)
         _require(self.max_silence > timedelta(0), "max_silence > 0", self.max_silence)
+        _require(self.thinning >= timedelta(0), "thinning >= 0", self.thinning)
         _require(self.anchored_radius_m > 0, "anchored_radius_m > 0", self.anchored_radius_m)
 
     @classmethod
@@ -179,11 +185,21 @@ def _steps(track: pl.DataFrame, params: LoiteringParams) -> pl.DataFrame:
     bucket_ms = params.bucket // timedelta(milliseconds=1)
     breaks = pl.col("prev_ts_ms").is_null() | (pl.col("dt_s") > max_silence_s)
     return (
-        with_steps(track)
+        with_steps(_thinned(track, params.thinning))
         .with_columns(piece=breaks.cast(pl.Int32).cum_sum().over("segment_id"))
         .filter(~breaks)
         .with_columns(bucket=pl.col("ts_ms") // bucket_ms)
     )
+
+
+def _thinned(track: pl.DataFrame, interval: timedelta) -> pl.DataFrame:
+    """The first position of each segment in each epoch-aligned ``interval``."""
+    interval_ms = interval // timedelta(milliseconds=1)
+    if interval_ms == 0:
+        return track
+    slot = pl.col("ts_ms") // interval_ms
+    first = (slot != slot.shift(1)) | (pl.col("segment_id") != pl.col("segment_id").shift(1))
+    return track.filter(first.fill_null(True))
 
 
 def _buckets(steps: pl.DataFrame, params: LoiteringParams) -> pl.DataFrame:
