@@ -178,12 +178,8 @@ TEXT_COLUMNS = ("name", "call_sign", "destination")
 def same(column: str, ours: Any, theirs: Any) -> bool:
     """Equal, up to pyais rounding lat/lon to 1e-6 degrees and setori's float32 columns.
 
-    Text: pyais strips leading spaces too (``str.strip``); the setori contract strips
-    only trailing ``@`` and spaces (gpsd keeps leading spaces as well), so leading
-    spaces are ignored here and trailing ones checked in :func:`test_text_is_trimmed`.
+    Text: both strip leading and trailing spaces (checked in :func:`test_text_is_trimmed`).
     """
-    if column in TEXT_COLUMNS and ours is not None:
-        ours = ours.lstrip(" ")
     if ours is None or theirs is None:
         return ours is None and theirs is None
     if column in ("lat", "lon"):
@@ -321,7 +317,7 @@ def test_text_is_trimmed(comparison: Comparison) -> None:
     for row in comparison.statics.values():
         for column in TEXT_COLUMNS:
             text = row[column]
-            assert text is None or (text and text[-1] not in "@ ")
+            assert text is None or (text and text[-1] not in "@ " and text[0] != " ")
 
 
 # --- hand-built cases --------------------------------------------------------------------

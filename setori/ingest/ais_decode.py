@@ -14,7 +14,7 @@ and their fill-bit counts, and returns:
   ``msg_type`` int8.
 * ``statics``: one row per type 5, 19 and 24 (part A or B) message; columns
   ``idx``, ``mmsi``, ``msg_type``, ``part`` ("A"/"B"/null), ``imo`` int32 (null for 0),
-  ``name``, ``call_sign``, ``destination`` (trailing ``@`` and spaces stripped,
+  ``name``, ``call_sign``, ``destination`` (trailing ``@``, leading and trailing spaces stripped,
   empty -> null), ``ship_type`` int16 (null for 0), ``to_bow_m``, ``to_stern_m``,
   ``to_port_m``, ``to_starboard_m`` int16 (null for 0), ``length_m`` / ``beam_m``
   float32 (bow+stern / port+starboard, null unless both > 0), ``draught_m`` float32
@@ -49,8 +49,8 @@ Implementation notes (all relative to the gpsd AIVDM document above):
   bits or more of 424 (many transmitters send 420 or 422). pyais returns the
   available bits of a cut field as a narrower number instead, so the two
   differ only in the last destination character of a 420-423 bit type 5.
-* Text ("Six-bit ASCII"): trailing ``@`` and spaces are stripped; ``@`` inside
-  the text is kept. pyais additionally strips leading spaces.
+* Text ("Six-bit ASCII"): trailing ``@`` and spaces and leading spaces are stripped
+  (as pyais does); ``@`` inside the text is kept.
 * Type 24 part B of an auxiliary craft (MMSI 98xxxxxxx) carries the
   mothership MMSI where the dimensions would be, so its dimensions are null.
   Type 24 part numbers 2 and 3 are rejected (pyais raises on them too).
@@ -65,6 +65,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 from numba import njit
 
 from setori.errors import InputError
@@ -518,9 +519,16 @@ def _strings(chars: Bytes) -> pa.Array:
     np.cumsum(lengths, out=offsets[1:])
     valid = lengths > 0
     bitmap = pa.py_buffer(np.packbits(valid, bitorder="little"))
-    return pa.StringArray.from_buffers(
+    text = pa.StringArray.from_buffers(
         n, pa.py_buffer(offsets), pa.py_buffer(body.tobytes()), bitmap, int(n - valid.sum())
     )
+    return _without_leading_spaces(text)
+
+
+def _without_leading_spaces(text: pa.StringArray) -> pa.Array:
+    """Leading spaces stripped too (as pyais does): names are compared and screened."""
+    trimmed = pc.utf8_ltrim(text, characters=" ")
+    return pc.if_else(pc.equal(pc.utf8_length(trimmed), 0), pa.scalar(None, pa.string()), trimmed)
 
 
 # --- tables --------------------------------------------------------------------------------
