@@ -1,22 +1,39 @@
 """setori: open-source maritime sanctions monitoring.
 
 Decode AIS, keep it in an embedded columnar store, split it into tracks, and
-(in later modules) detect ship-to-ship transfers, screen vessels and share findings.
+detect ship-to-ship transfers, loitering, AIS gaps, port visits and identity anomalies
+as explained events. Screening and sharing come next.
 """
 
 from __future__ import annotations
 
+import types as _types
+from typing import Any as _Any
+
+from setori import detect, verbs
 from setori.errors import SetoriError
 from setori.pipeline import IngestSummary
-from setori.verbs import Tracks, info, ingest, quarantine, tracks, vessels
+from setori.verbs import Tracks, events, info, ingest, quarantine, tracks, vessels
 
 __version__ = "0.1.0"
+
+
+class _DetectModule(_types.ModuleType):
+    """``setori.detect`` is both the detectors' package and the verb ``setori.detect(...)``."""
+
+    def __call__(self, **kwargs: _Any) -> _Any:
+        return verbs.detect(**kwargs)
+
+
+detect.__class__ = _DetectModule
 
 __all__ = [
     "IngestSummary",
     "SetoriError",
     "Tracks",
     "__version__",
+    "detect",
+    "events",
     "info",
     "ingest",
     "quarantine",

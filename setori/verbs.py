@@ -20,6 +20,7 @@ import pyarrow as pa
 from setori import pipeline
 from setori.ingest.sources import ReadOptions
 from setori.store import db as store_db
+from setori.store import events as event_store
 from setori.store import queries
 
 DbPath = str | Path | None
@@ -107,3 +108,38 @@ def quarantine(*, db: DbPath = None) -> pa.Table:
     """Every rejected input unit: source, line number, reason, raw text."""
     with _open(db) as con:
         return queries.quarantine(con)
+
+
+def detect(
+    *,
+    db: DbPath = None,
+    profile: str = "gfw",
+    types: Sequence[str] = (),
+    since: datetime | None = None,
+    until: datetime | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+) -> pa.Table:
+    """Detect events over the stored tracks, store them (replacing that scope), return them.
+
+    Each detector is also usable alone on a positions table: see ``setori.detect.run``.
+    """
+    where = queries.TrackFilter(since=since, until=until, bbox=bbox)
+    with _open(db) as con:
+        found = pipeline.run_detection(con, profile=profile, types=tuple(types), where=where)
+    return found.events
+
+
+def events(
+    *,
+    db: DbPath = None,
+    types: Sequence[str] = (),
+    profile: str | None = None,
+    mmsi: Sequence[int] = (),
+    since: datetime | None = None,
+    until: datetime | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+) -> pa.Table:
+    """Stored events (schema ``setori.detect.events.EVENTS``), filtered."""
+    where = event_store.EventFilter(tuple(types), profile, tuple(mmsi), since, until, bbox)
+    with _open(db) as con:
+        return event_store.read_events(con, where)

@@ -54,3 +54,16 @@ def test_events_filters_and_formats(shared_data: Path, db: Path, tmp_path: Path)
     csv_text = _run("events", "--db", str(db), "--format", "csv")
     assert csv_text.splitlines()[0].startswith("id,type,subtype,mmsi")
     assert len(csv_text.splitlines()) == len(only) + 1
+
+
+def test_python_api_detect_and_events(shared_data: Path, db: Path) -> None:
+    import setori
+
+    setori.ingest([shared_data / DRIFTERS[1]], db=db)
+    found = setori.detect(db=db, types=["loitering"])
+    stored = setori.events(db=db, types=["loitering"])
+    assert found.num_rows == stored.num_rows > 0
+    assert sorted(found.column("id").to_pylist()) == sorted(stored.column("id").to_pylist())
+    import setori.detect.events as ev  # the subpackage stays importable beside the verb
+
+    assert stored.schema.names == ev.EVENTS.names

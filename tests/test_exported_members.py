@@ -11,6 +11,8 @@ def test_all_members_exist_and_are_pinned() -> None:
         "SetoriError",
         "Tracks",
         "__version__",
+        "detect",
+        "events",
         "info",
         "ingest",
         "quarantine",
