@@ -95,7 +95,26 @@ def _dark_rendezvous(found: dict[str, pa.Table], positions: pa.Table, profile: s
     loitering = found.get("loitering") or _loitering(positions, None, profile)
     gaps = found.get("gap") or _gaps(positions, None, profile)
     params = getattr(DarkRendezvousParams, profile)()
-    return detect_dark_rendezvous(loitering, gaps, positions, params)
+    return detect_dark_rendezvous(_outside_ports(loitering, positions), gaps, positions, params)
+
+
+def _outside_ports(loitering: pa.Table, positions: pa.Table) -> pa.Table:
+    """Loitering away from ports and anchorages: the only kind a dark rendezvous starts from.
+
+    detection.md 8.3: "a loitering event ... outside a port polygon"; waiting at a berth or
+    an anchorage next to a ship whose AIS is off is routine, not a rendezvous.
+    """
+    import json
+
+    from setori.detect.context import tag_events
+
+    if loitering.num_rows == 0:
+        return loitering
+    tags = tag_events(loitering, positions).column("tags").to_pylist()
+    away = [
+        not (t := json.loads(text)).get("in_port") and not t.get("in_anchorage") for text in tags
+    ]
+    return loitering.filter(pa.array(away, pa.bool_()))
 
 
 def detect(
