@@ -202,6 +202,23 @@ def test_one_missing_tick_splits_a_run_in_gfw_but_not_in_dprk() -> None:
     assert [e["evidence"]["runs_merged"] for e in events(frames, dprk)] == [1]
 
 
+def test_dprk_bridges_a_90_minute_silence_only_when_both_vessels_are_slow() -> None:
+    # 6 h side by side, 10-minute reports; A is silent from 2 h to 3 h 30 min.
+    every, legs = timedelta(minutes=10), [Leg(timedelta(hours=6), 0.3, 90.0)]
+    a = track(A, T0, 34.0, 124.0, legs, report_every=every)
+    silent = (pl.col("ts") > T0 + timedelta(hours=2)) & (pl.col("ts") < T0 + timedelta(hours=3.5))
+    frames = [a.filter(~silent), track(B, T0, 34.001, 124.0, legs, report_every=every)]
+    assert len(a.filter(~silent)) <= 30
+    [gfw] = events(frames, GFW)
+    [dprk] = events(frames, DPRK)
+    assert gfw["evidence"]["runs_merged"] == 2 and gfw["evidence"]["slow_gap_ticks"] == 0
+    assert dprk["evidence"]["runs_merged"] == 1 and dprk["evidence"]["slow_gap_ticks"] == 17
+    fast_b = track(B, T0, 34.001, 124.0, [Leg(timedelta(hours=6), 1.5, 90.0)], report_every=every)
+    a_fast = track(A, T0, 34.0, 124.0, [Leg(timedelta(hours=6), 1.5, 90.0)], report_every=every)
+    [dprk_fast] = events([a_fast.filter(~silent), fast_b], DPRK)
+    assert dprk_fast["evidence"]["runs_merged"] == 2  # 1.5 kn is not slow enough to bridge
+
+
 def test_one_mmsi_is_never_paired_with_itself() -> None:
     frames = coarse_meeting(timedelta(hours=3), mmsi=(A, A))
     df = positions(frames).with_columns(
@@ -405,6 +422,23 @@ def test_splitting_the_input_in_two_tables_gives_the_same_events(
     first, second = df.filter(pl.col("ts") < cut), df.filter(pl.col("ts") >= cut)
     joined = pa.concat_tables([second.to_arrow(), first.to_arrow()])
     assert detect_encounters(joined, params).equals(detect_encounters(df, params))
+
+
+@PROPERTY
+@given(meetings, st.floats(0.0, 1.0), st.floats(0.0, 1.0))
+def test_overlapping_chunks_give_the_same_events(
+    m: dict[str, Any], at: float, width: float
+) -> None:
+    df = _meeting_positions(m)
+    params = encounter_params(m["profile"])
+    lo, hi = df["ts"].min(), df["ts"].max()
+    cut = lo + (hi - lo) * at  # type: ignore[operator]
+    overlap = (hi - lo) * width / 4  # type: ignore[operator]
+    first = df.filter(pl.col("ts") < cut + overlap)
+    second = df.filter(pl.col("ts") >= cut - overlap)
+    assert detect_encounters(pl.concat([first, second]), params).equals(
+        detect_encounters(df, params)
+    )
 
 
 # --- planted scenario ------------------------------------------------------------------

@@ -88,7 +88,8 @@ def segment_positions_of(positions: pa.Table | pl.DataFrame) -> SegmentPositions
     Needs ``mmsi``, ``ts``, ``lat``, ``lon``; uses ``sog_kn``, ``cog_deg``,
     ``heading_deg``, ``row_id`` and ``segment_id`` when present. Without
     ``segment_id`` each MMSI is one segment; rows whose ``segment_id`` is null
-    (dropped by the segmenter) or whose position is invalid are left out.
+    (dropped by the segmenter) or whose position is invalid are left out, and a row
+    repeating another's segment, time and position counts once.
     """
     df = _canonical(positions if isinstance(positions, pl.DataFrame) else pl.DataFrame(positions))
     ids = df["segment_id"].unique().sort()
@@ -97,6 +98,11 @@ def segment_positions_of(positions: pa.Table | pl.DataFrame) -> SegmentPositions
     order = _sort_order(code, cols)
     moved = {k: v if order is None else v[order] for k, v in cols.items() if k in _KERNEL_COLUMNS}
     code = code if order is None else code[order]
+    repeated = _repeated(code, moved)
+    if repeated.any():  # the same report twice (e.g. overlapping input chunks) counts once
+        keep = np.flatnonzero(~repeated)
+        order = keep if order is None else order[keep]
+        code, moved = code[keep], {k: v[keep] for k, v in moved.items()}
     start = np.searchsorted(code, np.arange(len(ids) + 1)).astype(np.int64)
     first_rows = start[:-1] if order is None else order[start[:-1]]
     return SegmentPositions(
@@ -112,6 +118,15 @@ def segment_positions_of(positions: pa.Table | pl.DataFrame) -> SegmentPositions
         heading_deg=cols["heading_deg"],
         row_id=cols.get("row_id"),
     )
+
+
+def _repeated(code: I64, moved: dict[str, npt.NDArray[Any]]) -> npt.NDArray[np.bool_]:
+    """Sorted rows equal to the previous one in segment, time and position."""
+    same = np.zeros(len(code), dtype=np.bool_)
+    same[1:] = code[1:] == code[:-1]
+    for name in ("ts", "lat", "lon"):
+        same[1:] &= moved[name][1:] == moved[name][:-1]
+    return same
 
 
 def _canonical(df: pl.DataFrame) -> pl.DataFrame:
