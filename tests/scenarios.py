@@ -133,10 +133,12 @@ def meeting(
     transit_kn: float = 11.0,
     report_every: tuple[timedelta, timedelta] = (timedelta(minutes=2), timedelta(minutes=3)),
     jitter_m: float = 5.0,
+    drop_share: float = 0.0,
     rng: np.random.Generator | None = None,
 ) -> tuple[list[pl.DataFrame], Planted]:
     """Two vessels arrive from different directions at ``start``, drift side by side
-    ``distance_m`` apart at ``drift_kn`` for ``duration``, then leave at ``transit_kn``."""
+    ``distance_m`` apart at ``drift_kn`` for ``duration``, then leave at ``transit_kn``;
+    a random ``drop_share`` of each vessel's reports is lost (reception)."""
     rng = rng or np.random.default_rng(0)
     c = math.radians(drift_course_deg + 90)
     at_b = offset(lat, lon, distance_m * math.cos(c), distance_m * math.sin(c))
@@ -159,6 +161,9 @@ def meeting(
                 jitter_m=jitter_m,
                 rng=rng,
             )
+        )
+        frames[-1] = frames[-1].filter(
+            pl.Series(rng.uniform(0, 1, frames[-1].height) >= drop_share)
         )
     pair = (min(mmsi_a, mmsi_b), max(mmsi_a, mmsi_b))
     return frames, Planted(pair, start, start + duration)
@@ -322,8 +327,9 @@ def scenario(
     n_background: int = 50,
     min_duration: timedelta = timedelta(hours=2, minutes=30),
 ) -> tuple[pl.DataFrame, list[Planted]]:
-    """Planted encounters (``min_duration`` to 8 h, 20-400 m apart, 0-1.5 kn, some across
-    midnight), the four kinds of negatives and background transits, spread ~10 km apart."""
+    """Planted encounters (``min_duration`` to 8 h, 20-400 m apart, 0-1.5 kn, 0-15 m GPS
+    jitter, 0-30 % of reports lost, some across midnight), the four kinds of negatives and
+    background transits, spread ~10 km apart."""
     frames: list[pl.DataFrame] = []
     truth: list[Planted] = []
     sites = _sites(rng, n_encounters + n_negatives)
@@ -340,6 +346,8 @@ def scenario(
             lon,
             timedelta(hours=hours),
             distance_m=rng.uniform(20, 400),
+            jitter_m=rng.uniform(0, 15),
+            drop_share=rng.uniform(0, 0.3),
             drift_kn=rng.uniform(0.0, 1.5),
             drift_course_deg=rng.uniform(0, 360),
             report_every=(every[0], every[1]),
@@ -364,7 +372,7 @@ def _negative(
     if kind == 1:
         return convoy(a, b, when, lat, lon, apart_m=rng.uniform(200, 480))
     if kind == 2:
-        return slow_apart(a, b, when, lat, lon, apart_m=rng.uniform(800, 3000))
+        return slow_apart(a, b, when, lat, lon, apart_m=rng.uniform(650, 3000))
     short = timedelta(minutes=int(rng.integers(10, 50)))
     return meeting(a, b, when, lat, lon, short, rng=rng)[0]
 

@@ -134,27 +134,37 @@ def _cross(first_a: I64, size_a: I64, first_b: I64, size_b: I64) -> tuple[I64, I
 def tick_pairs(tracks: SegmentPositions, ticks: Ticks, params: EncounterParams) -> pl.DataFrame:
     """One row per (MMSI pair, tick) closer than ``max_distance_m``, both vessels slower than
     ``prefilter_speed_kn``; ``a`` is the smaller MMSI, and of two segments of one MMSI at
-    the same tick the closer is kept."""
+    the same tick the closer is kept. Sorted by (a, b, tick)."""
     slow = np.flatnonzero(ticks.speed_kn < params.prefilter_speed_kn)
     xyz = unit_vectors(ticks.lat[slow], ticks.lon[slow])
     i, j = close_pairs(ticks.tick[slow], xyz, chord_of_m(params.max_distance_m))
-    seg_i, seg_j = ticks.segment[slow[i]], ticks.segment[slow[j]]
-    mmsi_i, mmsi_j = tracks.segment_mmsi[seg_i], tracks.segment_mmsi[seg_j]
-    distinct = mmsi_i != mmsi_j
-    i, j, mmsi_i, mmsi_j = i[distinct], j[distinct], mmsi_i[distinct], mmsi_j[distinct]
-    swap = mmsi_i > mmsi_j
-    i, j = np.where(swap, j, i), np.where(swap, i, j)
-    chord = np.sqrt(np.sum((xyz[i] - xyz[j]) ** 2, axis=1))
-    mid = xyz[i] + xyz[j]
-    rows = {"a": np.minimum(mmsi_i, mmsi_j), "b": np.maximum(mmsi_i, mmsi_j)}
-    rows |= {"tick": ticks.tick[slow[i]], "distance_m": 2 * EARTH_RADIUS_M * np.arcsin(chord / 2)}
-    rows |= {"x": mid[:, 0], "y": mid[:, 1], "z": mid[:, 2]}
-    for side, k in (("a", slow[i]), ("b", slow[j])):
-        rows |= {f"seg_{side}": ticks.segment[k], f"speed_{side}": ticks.speed_kn[k]}
-        rows |= {f"kind_{side}": ticks.kind[k]}
-    pairs = pl.DataFrame(rows).filter(_slow_gap_allowed(params))
+    i, j = _smaller_mmsi_first(tracks.segment_mmsi[ticks.segment[slow]], i, j)
+    pairs = _pair_table(tracks, ticks, slow, xyz, i, j).filter(_slow_gap_allowed(params))
     order = ["a", "b", "tick", "distance_m", "seg_a", "seg_b"]
     return pairs.sort(order).unique(["a", "b", "tick"], keep="first", maintain_order=True)
+
+
+def _smaller_mmsi_first(mmsi: npt.NDArray[np.int32], i: I64, j: I64) -> tuple[I64, I64]:
+    """Pairs of two different MMSIs, oriented so that ``mmsi[i] < mmsi[j]``."""
+    distinct = mmsi[i] != mmsi[j]
+    i, j = i[distinct], j[distinct]
+    swap = mmsi[i] > mmsi[j]
+    return np.where(swap, j, i), np.where(swap, i, j)
+
+
+def _pair_table(
+    tracks: SegmentPositions, ticks: Ticks, slow: I64, xyz: F64, i: I64, j: I64
+) -> pl.DataFrame:
+    """Columns of the pair ticks: MMSIs, tick, distance, midpoint vector, and per vessel its
+    segment, tick speed and tick kind."""
+    chord = np.sqrt(np.sum((xyz[i] - xyz[j]) ** 2, axis=1))
+    mid = xyz[i] + xyz[j]
+    rows = {"tick": ticks.tick[slow[i]], "distance_m": 2 * EARTH_RADIUS_M * np.arcsin(chord / 2)}
+    rows |= {"x": mid[:, 0], "y": mid[:, 1], "z": mid[:, 2]}
+    for side, k in (("a", slow[i]), ("b", slow[j])):
+        rows |= {side: tracks.segment_mmsi[ticks.segment[k]], f"seg_{side}": ticks.segment[k]}
+        rows |= {f"speed_{side}": ticks.speed_kn[k], f"kind_{side}": ticks.kind[k]}
+    return pl.DataFrame(rows)
 
 
 def _slow_gap_allowed(params: EncounterParams) -> pl.Expr:
