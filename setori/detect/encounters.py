@@ -258,17 +258,31 @@ def _event_stats(kept: pl.DataFrame) -> pl.DataFrame:
 def _event_row(
     event: dict[str, Any], tracks: SegmentPositions, params: EncounterParams
 ) -> dict[str, Any]:
+    """The ``make_events`` dict of one event (a row of :func:`merge_runs`)."""
     tick_ms = params.tick // timedelta(milliseconds=1)
-    start = _utc(event["start"] * tick_ms)
-    end = _utc(event["end"] * tick_ms)
+    start_ms, end_ms = event["start"] * tick_ms, event["end"] * tick_ms
+    start, end = _utc(start_ms), _utc(end_ms)
+    vessels = [_vessel_evidence(event, side, tracks, start_ms, end_ms) for side in ("a", "b")]
     mmsi = [int(event["a"]), int(event["b"])]
     subtype = _subtype(event, params)
     lat, lon = _lat_lon(event["x"], event["y"], event["z"])
-    vessels = [
-        _vessel_evidence(event, side, tracks, event["start"] * tick_ms, event["end"] * tick_ms)
-        for side in ("a", "b")
-    ]
-    evidence = {
+    ident = event_id(EVENT_TYPE, mmsi, start, profile=params.profile, subtype=subtype,
+                     detector_version=DETECTOR_VERSION, params=params.as_dict())  # fmt: skip
+    return {
+        "id": ident, "type": EVENT_TYPE, "subtype": subtype, "mmsi": mmsi,
+        "segment_ids": sorted({s for v in vessels for s in v["segment_ids"]}),
+        "start": start, "end": end, "lat": lat, "lon": lon,
+        "duration_h": (end - start) / timedelta(hours=1), "profile": params.profile,
+        "detector_version": DETECTOR_VERSION, "tags": {},
+        "evidence": _evidence(event, vessels, params),
+    }  # fmt: skip
+
+
+def _evidence(
+    event: dict[str, Any], vessels: list[dict[str, Any]], params: EncounterParams
+) -> dict[str, Any]:
+    """Pair-level evidence, the per-vessel evidence, and what produced the event."""
+    return {
         "median_distance_m": event["median_distance_m"],
         "min_distance_m": event["min_distance_m"],
         "ticks": event["ticks"],
@@ -280,32 +294,6 @@ def _event_row(
         "profile": params.profile,
         "params": params.as_dict(),
         "detector_version": DETECTOR_VERSION,
-    }
-    segment_ids = sorted({s for v in vessels for s in v["segment_ids"]})
-    ident = event_id(
-        EVENT_TYPE,
-        mmsi,
-        start,
-        profile=params.profile,
-        detector_version=DETECTOR_VERSION,
-        params=params.as_dict(),
-        subtype=subtype,
-    )
-    return {
-        "id": ident,
-        "type": EVENT_TYPE,
-        "subtype": subtype,
-        "mmsi": mmsi,
-        "segment_ids": segment_ids,
-        "start": start,
-        "end": end,
-        "lat": lat,
-        "lon": lon,
-        "duration_h": (end - start) / timedelta(hours=1),
-        "profile": params.profile,
-        "detector_version": DETECTOR_VERSION,
-        "tags": {},
-        "evidence": evidence,
     }
 
 
