@@ -89,8 +89,19 @@ def synthetic_positions(
             "ts": pa.array(T0_MS + (t_s * 1000).astype(np.int64), pa.timestamp("ms", tz="UTC")),
             "lat": pa.array(lat),
             "lon": pa.array(lon),
+            "transmitter": pa.array(vessel.astype(np.int32)),
         }
     )
+
+
+def purity(table: pl.DataFrame, out: pl.DataFrame) -> str:
+    """How well segments match transmitters: rows in their segment's majority transmitter."""
+    joined = out.join(table.select("row_id", "transmitter"), on="row_id").drop_nulls("segment_id")
+    per_seg = joined.group_by("segment_id", "transmitter").len().group_by("segment_id")
+    majority = per_seg.agg(pl.col("len").max().alias("top"), pl.col("len").sum().alias("all"))
+    pure = (majority["top"] == majority["all"]).mean()
+    return (f"{majority['top'].sum() / majority['all'].sum():.4%} of kept rows in their segment's "
+            f"majority transmitter; {pure:.2%} of segments hold one transmitter only")  # fmt: skip
 
 
 def best_seconds(run: Callable[[], object], repeat: int) -> float:
@@ -141,6 +152,7 @@ def main() -> None:
     reasons = out["dropped_reason"].value_counts(sort=True)
     print(f"segments: {out['segment_id'].n_unique() - 1:,}; dropped: "
           f"{dict(zip(reasons['dropped_reason'], reasons['count'], strict=True))}")  # fmt: skip
+    print(f"purity: {purity(ordered, out)}")
     for label, frame in (("sorted input", ordered), ("shuffled input", shuffled)):
         secs = best_seconds(lambda frame=frame: segment_positions(frame), args.repeat)
         print(f"segment_positions, {label:>14}: {secs:6.2f} s  {n / secs / 1e6:6.2f} M positions/s")
