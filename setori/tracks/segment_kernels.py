@@ -4,9 +4,10 @@ Every kernel runs over NumPy arrays already sorted by ``(mmsi, ts)``; times are
 integer milliseconds since the epoch, so only differences of times enter the
 arithmetic (shifting every time by a constant cannot change the result).
 
-numba's decorators are untyped: each ``@njit`` line carries the one
-``# type: ignore[misc]`` mypy needs, and the typed wrappers at the end of the
-module are the only entry points the rest of setori uses.
+numba is untyped (``ignore_missing_imports`` in pyproject), so ``@njit`` needs no
+``# type: ignore``; the kernels carry annotations for readers (numba ignores
+them), and the typed wrappers at the end of the module, which give their results
+declared array types, are the only entry points the rest of setori uses.
 """
 
 from __future__ import annotations
