@@ -1,6 +1,6 @@
 # One task runner for people and CI. `make demo` and `make test` are the README's two commands.
 PYTHON ?= python3
-PIP = $(PYTHON) -m pip --disable-pip-version-check -q
+PIP = PIP_ROOT_USER_ACTION=ignore $(PYTHON) -m pip --disable-pip-version-check -q
 
 .PHONY: install install-test demo test lint typecheck pytest bench
 
