@@ -100,10 +100,9 @@ def cli(log_level: str) -> None:
 
     Example:
 
+    \b
         setori demo
-
         setori ingest ais.nmea.gz --db ships.duckdb
-
         setori tracks --db ships.duckdb --mmsi 538004030 --format geojson -o frio.geojson
     """
     logging.basicConfig(
@@ -196,10 +195,9 @@ def ingest(
 
     Example:
 
+    \b
         setori ingest ais-sample.txt.gz ships.csv --db ships.duckdb
-
         nc ais.example 5631 | setori ingest - --assume-time 2026-01-01T00:00:00
-
         setori ingest boats.csv --format csv --map mmsi=ID --map ts=ais_pos_timestamp \\
             --map lat=latitude --map lon=longitude --time-format '%d/%m/%Y %H:%M'
     """
@@ -226,6 +224,7 @@ def info(db: Path | None, as_json: bool) -> None:
 
     Example:
 
+    \b
         setori info --db ships.duckdb --json
     """
     con = store_db.connect(db)
@@ -301,8 +300,8 @@ def tracks(
 
     Example:
 
+    \b
         setori tracks --mmsi 538004030 --format geojson -o frio.geojson
-
         setori tracks --since 2014-09-28T16:00:00 --bbox 11,57,12,58 --format json
     """
     where = queries.TrackFilter(mmsi, _utc(since), _utc(until), _parse_bbox(bbox))
@@ -325,6 +324,7 @@ def vessels(db: Path | None, mmsi: tuple[int, ...], fmt: str, output: Path | Non
 
     Example:
 
+    \b
         setori vessels --mmsi 538004030 --format json
     """
     con = store_db.connect(db)
@@ -347,6 +347,7 @@ def quarantine(db: Path | None, fmt: str, output: Path | None) -> None:
 
     Example:
 
+    \b
         setori quarantine --db ships.duckdb -o quarantine.csv
     """
     if fmt == "geojson":
@@ -371,6 +372,7 @@ def demo(db: Path, quiet: bool) -> None:
 
     Example:
 
+    \b
         setori demo --db /tmp/demo.duckdb
     """
     inputs = demo_inputs()
@@ -465,8 +467,8 @@ def detect(
 
     Example:
 
+    \b
         setori detect --profile dprk
-
         setori detect --types encounter,loitering --since 2020-12-01 --until 2020-12-03
     """
     where = queries.TrackFilter((), _utc(since), _utc(until), _parse_bbox(bbox))
@@ -512,8 +514,8 @@ def events(
 
     Example:
 
+    \b
         setori events --type encounter --format geojson -o encounters.geojson
-
         setori events --mmsi 538004030 --since 2014-09-28 | jq .evidence
     """
     where = event_store.EventFilter(
