@@ -66,7 +66,7 @@ _MEASURE = """
 import resource, subprocess, sys, time
 start = time.perf_counter()
 subprocess.run([sys.executable, "-m", "setori", "ingest", sys.argv[1], "--db", sys.argv[2], "-q"],
-               check=True)
+               check=True, stdout=subprocess.DEVNULL)
 print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """
 

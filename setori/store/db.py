@@ -72,6 +72,7 @@ def connect(
     con.sql("SET TimeZone = 'UTC'")
     con.sql(f"SET memory_limit = '{memory_limit}'")
     con.sql("SET preserve_insertion_order = false")
+    con.sql("SET enable_progress_bar = false")  # it prints to stdout, which carries our output
     con.sql(_DDL)
     return con
 
