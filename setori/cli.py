@@ -536,6 +536,59 @@ def _wide() -> Console:
     return Console(width=max(probe.width, 120))
 
 
+@cli.command("map")
+@_db_option()
+@click.option("--mmsi", type=int, multiple=True, help="Only this MMSI (repeatable).")
+@_time_options
+@click.option("--bbox", help="MIN_LON,MIN_LAT,MAX_LON,MAX_LAT")
+@click.option(
+    "--type",
+    "types",
+    multiple=True,
+    type=click.Choice(EVENT_TYPES),
+    help="Only events of this type (repeatable; default all).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=Path("setori-map.html"),
+    show_default=True,
+    help="HTML file to write.",
+)
+def map_command(
+    db: Path | None,
+    mmsi: tuple[int, ...],
+    since: datetime | None,
+    until: datetime | None,
+    bbox: str | None,
+    types: tuple[str, ...],
+    output: Path,
+) -> None:
+    """Draw tracks and events on a self-contained HTML map (works offline).
+
+    Hover an event to see its type, vessels, window and key evidence.
+
+    Example:
+
+    \b
+        setori map --mmsi 212123000 -o stoc-marcia.html
+        setori map --type encounter --bbox 124,37,126,39.5 -o west-sea.html
+    """
+    from setori.web.svgmap import render_map
+
+    box = _parse_bbox(bbox)
+    where = queries.TrackFilter(mmsi, _utc(since), _utc(until), box)
+    event_where = event_store.EventFilter(types, None, mmsi, _utc(since), _utc(until), box)
+    con = store_db.connect(db)
+    try:
+        html = render_map(queries.tracks(con, where), event_store.read_events(con, event_where))
+    finally:
+        con.close()
+    output.write_text(html)
+    console.print(f"wrote {output}")
+
+
 def _print_events(table: pa.Table, limit: int = 18) -> None:
     out = Table(title=f"sample of {min(limit, table.num_rows)} events (setori events for all)")
     for col in ("type", "subtype", "mmsi", "start", "hours", "lat, lon", "context"):

@@ -1,0 +1,1 @@
+"""Presentation at the edge: self-contained HTML views of tracks and events."""
