@@ -7,6 +7,7 @@ the store; the CLI and the Python API call these functions.
 from __future__ import annotations
 
 import logging
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -31,7 +32,8 @@ log = logging.getLogger("setori.ingest")
 
 #: Called after each committed batch with (source, batch, rows added).
 ProgressHook = Callable[[str, IngestBatch, int], None]
-SEGMENT_PARTITION_ROWS = 5_000_000
+#: Positions segmented per transaction (bounded memory); ``$SETORI_SEGMENT_ROWS`` overrides.
+SEGMENT_PARTITION_ROWS = int(os.environ.get("SETORI_SEGMENT_ROWS", 2_000_000))
 
 
 @dataclass(slots=True)

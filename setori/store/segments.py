@@ -38,14 +38,21 @@ def resegment(con: duckdb.DuckDBPyConnection, mmsis: list[int], segmenter: Segme
         "SELECT row_id, mmsi, ts, lat, lon FROM positions WHERE mmsi IN (SELECT unnest($m))",
         params=params,
     ).to_arrow_table()
-    result = segmenter(positions)
+    result = _with_mmsi(segmenter(positions), positions)
+    rows = int(positions.num_rows)
+    del positions
     with transaction(con):
         con.sql("DELETE FROM segments WHERE mmsi IN (SELECT unnest($m))", params=params)
         con.register("_seg", result)
-        con.sql(
-            """INSERT INTO segments SELECT s.row_id, p.mmsi, s.segment_id, s.dropped_reason
-               FROM _seg s JOIN positions p USING (row_id)"""
-        )
+        con.sql("INSERT INTO segments SELECT row_id, mmsi, segment_id, dropped_reason FROM _seg")
         con.unregister("_seg")
         con.sql("DELETE FROM dirty_mmsi WHERE mmsi IN (SELECT unnest($m))", params=params)
-    return int(positions.num_rows)
+    return rows
+
+
+def _with_mmsi(result: pa.Table, positions: pa.Table) -> pa.Table:
+    """The segmenter's rows with their MMSI (joined in Arrow, not in the database)."""
+    ids = positions.select(["row_id", "mmsi"])
+    return result.join(ids, keys="row_id", join_type="inner").select(
+        ["row_id", "mmsi", "segment_id", "dropped_reason"]
+    )
