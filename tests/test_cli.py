@@ -123,3 +123,17 @@ def test_quarantine_export(shared_data: Path, db: Path) -> None:
     assert code == 0
     header = io.StringIO(out).readline().strip()
     assert header == "source,line_no,reason,raw"
+
+
+def test_python_tracks_to_polars_and_geopandas(shared_data: Path, db: Path) -> None:
+    import setori
+
+    setori.ingest([shared_data / FRIO], db=db)
+    tracks = setori.tracks(db=db, mmsi=[538004030])
+    frame = tracks.to_polars()
+    assert frame.height == len(tracks) == 3466
+    assert frame["segment_id"].null_count() < frame.height
+    gdf = tracks.to_geopandas()
+    assert str(gdf.crs) == "EPSG:4326"
+    assert len(gdf) == 3466
+    assert abs(gdf.geometry.x.mean() - frame["lon"].mean()) < 1e-9
