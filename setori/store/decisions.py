@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import duckdb
 
+from setori.errors import InputError
 from setori.store.db import transaction
 
 DDL = """
@@ -35,7 +36,7 @@ def record(
 ) -> None:
     """Record (or change) the decision on one pair."""
     if decision not in DECISIONS:
-        raise ValueError(f"decision {decision!r}: expected one of {DECISIONS}")
+        raise InputError(f"decision {decision!r}: expected one of {DECISIONS}")
     ensure(con)
     params = {"q": query_key, "e": entity_id}
     with transaction(con):
