@@ -1,0 +1,111 @@
+"""What the matcher keeps of each list entity: identifiers in canonical form and name forms.
+
+Name forms come from ``name``, ``alias``, ``previousName`` and ``weakAlias``, kept apart
+(screening.md §C.2). A list name written in Hangul (the UN ``NAME_ORIGINAL_SCRIPT`` becomes
+an ``alias``) is also indexed in its McCune-Reischauer readings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from followthemoney.proxy import EntityProxy
+
+from setori.screen.match.hangul import has_hangul, romanise
+from setori.screen.match.idents import (
+    canonical_call_sign,
+    canonical_imo,
+    canonical_mmsi,
+    flag_code,
+)
+from setori.screen.match.names import NameKey, name_key
+
+NAME_PROPS = ("name", "alias", "previousName", "weakAlias")
+KIND_WORDS = {"name": "name", "alias": "alias", "previousName": "former name",
+              "weakAlias": "weak alias"}  # fmt: skip
+VESSEL_SCHEMATA = frozenset({"Vessel"})
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRecord:
+    """One list entity with its identifiers in canonical form."""
+
+    entity: EntityProxy
+    list_id: str
+    imos: frozenset[str]
+    mmsis: frozenset[str]
+    call_signs: frozenset[str]
+    flags: frozenset[str]
+    past_flags: frozenset[str]
+
+    @property
+    def is_vessel(self) -> bool:
+        """True for vessels, which have their own name scorer."""
+        return self.entity.schema.name in VESSEL_SCHEMATA
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """One name of one entity: the record's position, the property it came from, its key."""
+
+    record: int
+    kind: str  # name | alias | previousName | weakAlias
+    key: NameKey
+    note: str | None = None  # how a derived form was made from the list's text
+
+    @property
+    def kind_words(self) -> str:
+        """The property in words ("former name")."""
+        return KIND_WORDS[self.kind]
+
+
+def list_id_of(entity: EntityProxy) -> str:
+    """The list an entity comes from: its dataset when it has one, else its id's prefix."""
+    datasets = sorted(getattr(entity, "datasets", None) or ())
+    if datasets:
+        return str(datasets[0])
+    return (entity.id or "").split("-", 1)[0]
+
+
+def make_record(entity: EntityProxy) -> EntityRecord:
+    """Identifiers of an entity in canonical form."""
+    return EntityRecord(
+        entity=entity,
+        list_id=list_id_of(entity),
+        imos=_canonical(entity, "imoNumber", canonical_imo),
+        mmsis=_canonical(entity, "mmsi", canonical_mmsi),
+        call_signs=_canonical(entity, "callSign", canonical_call_sign),
+        flags=_canonical(entity, "flag", flag_code) | _canonical(entity, "country", flag_code),
+        past_flags=_canonical(entity, "pastFlags", flag_code),
+    )
+
+
+def name_forms(record: EntityRecord, position: int) -> list[NameForm]:
+    """Every name form of a record, Hangul ones also in MR."""
+    forms: list[NameForm] = []
+    for prop in NAME_PROPS:
+        if not record.entity.schema.get(prop):
+            continue
+        for value in record.entity.get(prop, quiet=True):
+            forms.extend(_forms_of(value, prop, position, vessel=record.is_vessel))
+    return [form for form in forms if form.key.tokens]
+
+
+def _forms_of(value: str, prop: str, position: int, *, vessel: bool) -> list[NameForm]:
+    forms = [NameForm(position, prop, name_key(value, vessel=vessel))]
+    if has_hangul(value):
+        for voiced in (False, True):
+            text = romanise(value, voiced=voiced)
+            note = f"list {KIND_WORDS[prop]} {value} romanised as {text.upper()}"
+            forms.append(NameForm(position, prop, name_key(text, vessel=vessel), note))
+    return forms
+
+
+def _canonical(
+    entity: EntityProxy, prop: str, clean: Callable[[str | None], str | None]
+) -> frozenset[str]:
+    if not entity.schema.get(prop):
+        return frozenset()
+    values = (clean(v) for v in entity.get(prop, quiet=True))
+    return frozenset(v for v in values if v)

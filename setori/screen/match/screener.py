@@ -1,0 +1,176 @@
+"""The Screener: list entities indexed once, queries screened against them (screening.md §C).
+
+Tiers: (a) exact identifiers with contradiction evidence (:mod:`.identifiers`); (b) candidate
+generation over every name form (:mod:`.index`); (c) vessel names by our own scorer with the
+numeral rule (:mod:`.vessel`); (d) persons and organisations by logic-v2 over transliterated
+query variants (:mod:`.party`). Each hit's score is the clipped sum of its features
+(:mod:`.evidence`); analyst decisions are applied last (:mod:`.decisions`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from followthemoney import model
+from followthemoney.proxy import EntityProxy
+
+from setori.screen.match.decisions import checked, with_decision
+from setori.screen.match.evidence import Evidence, features_of, score_of
+from setori.screen.match.identifiers import (
+    IdentifierIndex,
+    QueryIds,
+    contradictions,
+    identifier_evidence,
+)
+from setori.screen.match.index import NameIndex
+from setori.screen.match.names import NameKey, name_key
+from setori.screen.match.party import party_evidence, query_entity
+from setori.screen.match.records import EntityRecord, NameForm, make_record, name_forms
+from setori.screen.match.variants import NameVariant, name_variants
+from setori.screen.match.vessel import vessel_name_evidence
+from setori.screen.model import Hit, Query, band_of
+
+VESSEL_CANDIDATES = 10  # ranked (fuzzy) name candidates per vessel name variant
+PARTY_CANDIDATES = 30  # ranked candidates per person or organisation name variant
+MAX_DF_SHARE = 0.02  # tokens and trigrams in more than 2 % of forms do not block
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A query with its identifiers canonical and its names expanded and normalised."""
+
+    query: Query
+    ids: QueryIds
+    variants: tuple[NameVariant, ...]
+    keys: tuple[NameKey, ...]
+
+    @property
+    def is_vessel(self) -> bool:
+        """True for a vessel query."""
+        return self.query.schema == "Vessel"
+
+
+class Screener:
+    """Screens queries against list entities; indexes are built once, in memory."""
+
+    def __init__(
+        self,
+        entities: Iterable[EntityProxy],
+        *,
+        decisions: Mapping[tuple[str, str], str] | None = None,
+    ) -> None:
+        matchable = (e for e in entities if e.id and e.schema.matchable)
+        self.records: list[EntityRecord] = [make_record(e) for e in matchable]
+        self.decisions = checked(decisions)
+        self.identifiers = IdentifierIndex(self.records)
+        self.forms: dict[int, list[NameForm]] = defaultdict(list)
+        for i, record in enumerate(self.records):
+            self.forms[i] = name_forms(record, i)
+        self.vessels = self._index([i for i, r in enumerate(self.records) if r.is_vessel], True)
+        self.parties = self._index(
+            [i for i, r in enumerate(self.records) if not r.is_vessel], False
+        )
+
+    def _index(self, positions: list[int], vessels: bool) -> NameIndex:
+        forms = [form for i in positions for form in self.forms[i]]
+        max_df = max(20, int(len(forms) * MAX_DF_SHARE))
+        return NameIndex(forms, with_deletions=vessels, max_df=max_df)
+
+    def screen(self, query: Query, *, limit: int = 10) -> list[Hit]:
+        """The best ``limit`` hits for one query, strongest first."""
+        prepared = prepare(query)
+        hits = (self._hit(prepared, i) for i in self._candidates(prepared))
+        found = sorted((h for h in hits if h is not None), key=lambda h: (-h.score, h.entity_id))
+        return found[:limit]
+
+    def screen_many(self, queries: Iterable[Query], *, limit: int = 10) -> Iterator[Hit]:
+        """Alerting hits (strong or review band) and decided hits, query by query."""
+        for query in queries:
+            for hit in self.screen(query, limit=limit):
+                if hit.band != "none" or hit.decision is not None:
+                    yield hit
+
+    def _candidates(self, prepared: Prepared) -> set[int]:
+        found = self.identifiers.candidates(prepared.ids)
+        index = self.vessels if prepared.is_vessel else self.parties
+        limit = VESSEL_CANDIDATES if prepared.is_vessel else PARTY_CANDIDATES
+        for key in prepared.keys:
+            forms = index.exact(key).union(index.ranked(key, limit=limit))
+            found.update(index.forms[f].record for f in forms)
+        schema = prepared.query.schema
+        return {i for i in found if can_match(schema, self.records[i].entity.schema.name)}
+
+    def _hit(self, prepared: Prepared, position: int) -> Hit | None:
+        record = self.records[position]
+        names = self._name_evidence(prepared, position)
+        ids = identifier_evidence(prepared.ids, record)
+        name_matched = any(e.weight > 0 for e in names)
+        evidence = names + ids + contradictions(prepared.ids, record, name_matched=name_matched)
+        if not evidence:
+            return None
+        features = features_of(evidence)
+        score = score_of(features)
+        hit = Hit(
+            query_ref=prepared.query.ref,
+            entity_id=str(record.entity.id),
+            list_id=record.list_id,
+            schema=record.entity.schema.name,
+            caption=record.entity.caption,
+            score=score,
+            band=band_of(score),
+            features=features,
+        )
+        return with_decision(hit, prepared.query, self.decisions)
+
+    def _name_evidence(self, prepared: Prepared, position: int) -> list[Evidence]:
+        forms = self.forms[position]
+        if not prepared.keys or not forms:
+            return []
+        if self.records[position].is_vessel:
+            return best_vessel_evidence(prepared, forms)
+        query = prepared.query
+        entity = _party_entity(query.schema, prepared.variants, query.birth_date)
+        return party_evidence(entity, prepared.variants, self.records[position].entity, forms)
+
+
+@lru_cache(maxsize=4096)
+def _party_entity(
+    schema: str, variants: tuple[NameVariant, ...], birth_date: str | None
+) -> EntityProxy:
+    return query_entity(schema, variants, birth_date)
+
+
+def best_vessel_evidence(prepared: Prepared, forms: list[NameForm]) -> list[Evidence]:
+    """The strongest name evidence over every form and variant; else why the names differ."""
+    best: Evidence | None = None
+    for variant, key in zip(prepared.variants, prepared.keys, strict=True):
+        for form in forms:
+            found = vessel_name_evidence(key, form, variant.note)
+            if found is not None and (best is None or found.weight > best.weight):
+                best = found
+    return [best] if best is not None else []
+
+
+def prepare(query: Query) -> Prepared:
+    """Canonical identifiers, name variants and their keys."""
+    vessel = query.schema == "Vessel"
+    variants = tuple(
+        v for name in query.names for v in name_variants(name, person=query.schema == "Person")
+    )
+    keyed = [(v, name_key(v.text, vessel=vessel)) for v in variants]
+    keyed = [(v, k) for v, k in keyed if k.tokens]
+    return Prepared(
+        query=query,
+        ids=QueryIds.of(query),
+        variants=tuple(v for v, _ in keyed),
+        keys=tuple(k for _, k in keyed),
+    )
+
+
+@lru_cache(maxsize=64)
+def can_match(query_schema: str, entity_schema: str) -> bool:
+    """Whether a query of one schema may hit an entity of another (FtM ``can_match``)."""
+    return model.get(query_schema).can_match(model.get(entity_schema))  # type: ignore[union-attr]

@@ -1,0 +1,105 @@
+"""Vessel-name scoring (screening.md §C.3, "Vessel"): our own scorer, not logic-v2.
+
+Names compare after :func:`setori.screen.match.names.name_key`. The hard rule comes first:
+**different numerals mean different hulls** (``KUM UN SAN`` vs ``KUM UN SAN 3``,
+``SAM JONG 1`` vs ``SAM JONG 2``), so such a pair scores 0 with a feature saying why.
+Then, strongest first: equal; equal but for spaces; the same words in another order; equal
+after the romanisation fold; one edit or one adjacent transposition (any length); a
+normalised edit distance of at most 15 %.
+"""
+
+from __future__ import annotations
+
+from rigour.text.distance import levenshtein
+
+from setori.screen.match import weights as w
+from setori.screen.match.evidence import Evidence
+from setori.screen.match.names import NameKey
+from setori.screen.match.records import NameForm
+
+PREFIX_OF_KIND = {"name": "name", "alias": "alias", "previousName": "former_name",
+                  "weakAlias": "weak_alias"}  # fmt: skip
+
+
+def vessel_name_evidence(query: NameKey, form: NameForm, note: str | None) -> Evidence | None:
+    """How a query vessel name compares with one listed name form, or None if unrelated."""
+    listed = f"listed {form.kind_words} {form.key.raw!r}"
+    said = f"query {query.raw!r}" + (f" ({note})" if note else "")
+    prefix = PREFIX_OF_KIND[form.kind]
+    if query.numerals != form.key.numerals:
+        if not _same_stem(query, form.key):
+            return None
+        numbers = f"{_numbers(query)} vs {_numbers(form.key)}"
+        why = f"{said} vs {listed}: hull numbers differ ({numbers}); different hulls"
+        return Evidence("numeral_mismatch", 0.0, why)
+    found = compare(query, form.key, transliterated=note is not None)
+    if found is None:
+        return None
+    kind, weight, how = found
+    if form.kind == "weakAlias":
+        weight *= w.WEAK_ALIAS_FACTOR
+    derived = f"; {form.note}" if form.note else ""
+    return Evidence(f"{prefix}_{kind}", weight, f"{said} vs {listed}: {how}{derived}")
+
+
+def compare(
+    query: NameKey, listed: NameKey, *, transliterated: bool
+) -> tuple[str, float, str] | None:
+    """(kind, weight, how) for two names with the same numerals, or None."""
+    if query.tokens == listed.tokens:
+        return "exact", w.NAME_EXACT, "equal after normalisation"
+    if query.collapsed == listed.collapsed:
+        return "spacing", w.NAME_SPACING, "same letters, spaced or punctuated differently"
+    if query.sorted_key == listed.sorted_key:
+        return "word_order", w.NAME_WORD_ORDER, "same words in another order"
+    if query.folded == listed.folded:
+        weight = w.NAME_ROMANISATION if transliterated else w.NAME_SPELLING
+        return "romanisation", weight, f"equal as romanised Korean ({listed.folded})"
+    return _edits(query, listed)
+
+
+def _edits(query: NameKey, listed: NameKey) -> tuple[str, float, str] | None:
+    a, b = query.collapsed, listed.collapsed
+    longest = max(len(a), len(b))
+    budget = max(2, int(longest * (1 - w.FUZZY_MIN_SIMILARITY)))
+    edits = min(
+        levenshtein(a, b, max_edits=budget),
+        levenshtein(query.folded, listed.folded, max_edits=budget),
+    )
+    if edits == 1 or (edits == 2 and is_transposition(a, b)):
+        what = "one letter apart" if edits == 1 else "two adjacent letters swapped"
+        return "one_edit", _one_edit_weight(longest), what
+    similarity = 1 - edits / longest
+    if edits <= budget and similarity >= w.FUZZY_MIN_SIMILARITY:
+        how = f"{edits} edits in {longest} letters (similarity {similarity:.2f})"
+        return "similar", similarity * w.FUZZY_FACTOR, how
+    return None
+
+
+def is_transposition(a: str, b: str) -> bool:
+    """True when b is a with two adjacent characters swapped."""
+    if len(a) != len(b):
+        return False
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return (
+        len(diff) == 2
+        and diff[1] == diff[0] + 1
+        and a[diff[0]] == b[diff[1]]
+        and a[diff[1]] == b[diff[0]]
+    )
+
+
+def _one_edit_weight(length: int) -> float:
+    if length <= 4:
+        return w.ONE_EDIT_SHORT
+    return w.ONE_EDIT_MEDIUM if length <= 7 else w.ONE_EDIT_LONG
+
+
+def _same_stem(a: NameKey, b: NameKey) -> bool:
+    stem_a = "".join(t for t in a.tokens if not t.isdigit())
+    stem_b = "".join(t for t in b.tokens if not t.isdigit())
+    return bool(stem_a) and levenshtein(stem_a, stem_b, max_edits=2) <= 1
+
+
+def _numbers(key: NameKey) -> str:
+    return " ".join(key.numerals) or "none"

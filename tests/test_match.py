@@ -1,0 +1,394 @@
+"""The matcher (setori.screen.match) on real list names.
+
+Entities are built with ``followthemoney.model.make_entity`` from names read out of the
+shared OFAC SDN 2021 CSV and UN consolidated XML (``shared_data`` fixture), never typed by
+hand. Queries are typed: list names with one perturbation, Hangul renderings checked
+against the list spelling, Han characters taken from the UN XML.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+from followthemoney import model
+from followthemoney.proxy import EntityProxy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from setori.errors import InputError
+from setori.screen.match import Screener, query_key
+from setori.screen.match.hangul import romanise
+from setori.screen.match.hanja_reading import reading_table
+from setori.screen.match.names import name_key
+from setori.screen.match.screener import prepare
+from setori.screen.model import REVIEW_AT, STRONG_AT, Hit, Query
+
+IMO_REMARK = re.compile(r"IMO (\d{7})")
+MMSI_REMARK = re.compile(r"MMSI (\d{9})")
+FKA_REMARK = re.compile(r"f\.k\.a\. '([^']+)'")
+
+
+def sdn_rows(shared: Path) -> dict[str, list[str]]:
+    with open(shared / "ofac-sdn-2021" / "sdn.csv", encoding="latin-1", newline="") as f:
+        return {row[0]: row for row in csv.reader(f) if len(row) >= 12}
+
+
+def ofac_vessel(row: list[str]) -> EntityProxy:
+    entity = model.make_entity("Vessel")
+    entity.id = f"ofac-{row[0]}"
+    entity.add("name", row[1])
+    entity.add("imoNumber", IMO_REMARK.findall(row[11]))
+    entity.add("mmsi", MMSI_REMARK.findall(row[11]))
+    entity.add("previousName", FKA_REMARK.findall(row[11]))
+    entity.add("flag", row[9].strip(), quiet=True)
+    if row[5].strip() != "-0-":
+        entity.add("callSign", row[5].strip())
+    return entity
+
+
+def un_records(shared: Path) -> dict[str, etree._Element]:
+    root = etree.parse(str(shared / "un-consolidated" / "UN_consolidated.xml")).getroot()
+    return {
+        (rec.findtext("REFERENCE_NUMBER") or "").strip(): rec
+        for rec in root.iter("INDIVIDUAL", "ENTITY")
+        if (rec.findtext("UN_LIST_TYPE") or "").strip() == "DPRK"
+    }
+
+
+def un_name(rec: etree._Element) -> str:
+    parts = (rec.findtext(t) for t in ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME"))
+    return " ".join(p.strip() for p in parts if p and p.strip())
+
+
+def un_entity(ref: str, rec: etree._Element) -> EntityProxy:
+    entity = model.make_entity("Person" if rec.tag == "INDIVIDUAL" else "Organization")
+    entity.id = f"un-{ref}"
+    entity.add("name", un_name(rec))
+    for alias in rec.iter("INDIVIDUAL_ALIAS", "ENTITY_ALIAS"):
+        entity.add("alias", alias.findtext("ALIAS_NAME"), quiet=True)
+    for dob in rec.iter("INDIVIDUAL_DATE_OF_BIRTH"):
+        entity.add("birthDate", dob.findtext("DATE") or dob.findtext("YEAR"), quiet=True)
+    return entity
+
+
+@pytest.fixture(scope="module")
+def rows(shared_data: Path) -> dict[str, list[str]]:
+    return sdn_rows(shared_data)
+
+
+@pytest.fixture(scope="module")
+def un(shared_data: Path) -> dict[str, etree._Element]:
+    return un_records(shared_data)
+
+
+@pytest.fixture(scope="module")
+def entities(rows: dict[str, list[str]], un: dict[str, etree._Element]) -> list[EntityProxy]:
+    vessels = [ofac_vessel(row) for row in rows.values() if row[2] == "vessel"]
+    return vessels + [un_entity(ref, rec) for ref, rec in un.items()]
+
+
+@pytest.fixture(scope="module")
+def screener(entities: list[EntityProxy]) -> Screener:
+    return Screener(entities)
+
+
+def top(screener: Screener, query: Query) -> Hit:
+    hits = screener.screen(query)
+    assert hits, f"no hit for {query}"
+    return hits[0]
+
+
+def hit_for(screener: Screener, query: Query, entity_id: str) -> Hit | None:
+    return next((h for h in screener.screen(query, limit=50) if h.entity_id == entity_id), None)
+
+
+def feature_names(hit: Hit) -> set[str]:
+    return {f.name for f in hit.features}
+
+
+# (a) identifiers -------------------------------------------------------------------------
+
+
+def test_imo_exact_hit_with_flag_contradiction(screener: Screener, rows: dict) -> None:
+    chon_ma_san = rows["23729"]
+    imo = IMO_REMARK.findall(chon_ma_san[11])[0]
+    query = Query(names=("HUA FU",), imo=f"IMO {imo}", mmsi="351234000", flag="Panama")
+    hit = hit_for(screener, query, "ofac-23729")
+    assert hit is not None and hit.band == "strong"
+    names = {f.name: f.contribution for f in hit.features}
+    assert names["imo_exact"] == pytest.approx(0.95)
+    assert names["flag_conflict"] < 0
+    assert "mid_flag_conflict" not in names  # the MMSI says the same as the declared flag
+
+
+def test_mid_conflict_alone(screener: Screener, rows: dict) -> None:
+    imo = IMO_REMARK.findall(rows["23729"][11])[0]
+    hit = hit_for(screener, Query(imo=imo, mmsi="667001234"), "ofac-23729")
+    assert hit is not None
+    conflict = next(f for f in hit.features if f.name == "mid_flag_conflict")
+    assert conflict.contribution < 0 and "SL" in conflict.explanation
+
+
+def test_mmsi_and_call_sign_exact(screener: Screener, rows: dict) -> None:
+    row = next(r for r in rows.values() if r[2] == "vessel" and MMSI_REMARK.search(r[11]))
+    query = Query(mmsi=MMSI_REMARK.findall(row[11])[0], call_sign=row[5].strip().lower())
+    hit = top(screener, query)
+    assert hit.entity_id == f"ofac-{row[0]}" and hit.score == 1.0
+    assert {"mmsi_exact", "call_sign_exact"} <= feature_names(hit)
+
+
+def test_dprk_call_sign_under_a_foreign_flag(screener: Screener, rows: dict) -> None:
+    imo = IMO_REMARK.findall(rows["23729"][11])[0]
+    hit = hit_for(screener, Query(imo=imo, call_sign="HMYX", flag="Sierra Leone"), "ofac-23729")
+    assert hit is not None and "call_sign_flag_conflict" in feature_names(hit)
+
+
+def test_same_name_different_valid_imo_is_contradicted(screener: Screener, rows: dict) -> None:
+    yu_jong, star = rows["23736"], rows["28716"]
+    other_imo = IMO_REMARK.findall(star[11])[0]
+    hit = hit_for(screener, Query(names=(yu_jong[1],), imo=other_imo), "ofac-23736")
+    assert hit is not None and hit.band == "none" and not hit.match
+    assert "imo_conflict" in feature_names(hit)
+    assert top(screener, Query(names=(yu_jong[1],), imo=other_imo)).entity_id == "ofac-28716"
+
+
+# (b, c) vessel names ----------------------------------------------------------------------
+
+
+def test_space_collapsed_name_finds_spaced_name(screener: Screener, rows: dict) -> None:
+    name = rows["23729"][1]
+    hit = top(screener, Query(names=(name.replace(" ", ""),)))
+    assert hit.entity_id == "ofac-23729" and hit.band == "strong"
+
+
+@pytest.mark.parametrize("prefix", ["M/V ", "MV ", "M.V. ", "SS ", "mv. "])
+def test_vessel_prefixes_are_dropped(screener: Screener, rows: dict, prefix: str) -> None:
+    hit = top(screener, Query(names=(prefix + rows["23517"][1],)))
+    assert hit.entity_id == "ofac-23517" and hit.score == 1.0
+
+
+def test_sister_ship_numeral_does_not_match(screener: Screener, rows: dict) -> None:
+    kum_un_san, kum_un_san_3 = rows["23517"][1], rows["23163"][1]
+    hit = hit_for(screener, Query(names=(kum_un_san_3,)), "ofac-23517")
+    assert hit is None or (hit.score == 0.0 and "numeral_mismatch" in feature_names(hit))
+    assert top(screener, Query(names=(kum_un_san_3,))).entity_id == "ofac-23163"
+    hit = hit_for(screener, Query(names=(f"M/V {kum_un_san}",)), "ofac-23163")
+    assert hit is None or not hit.match
+
+
+def test_sam_jong_1_is_not_sam_jong_2(screener: Screener, rows: dict) -> None:
+    hit = hit_for(screener, Query(names=(rows["23733"][1],)), "ofac-23734")
+    assert hit is not None and hit.score == 0.0
+    reason = next(f for f in hit.features if f.name == "numeral_mismatch")
+    assert "different hulls" in reason.explanation
+
+
+def test_no_dot_before_the_numeral(screener: Screener, rows: dict) -> None:
+    stem, number = rows["23163"][1].rsplit(" ", 1)
+    hit = top(screener, Query(names=(f"{stem} NO. {number}",)))
+    assert hit.entity_id == "ofac-23163" and hit.score == 1.0
+
+
+def dprk_vessel_names(rows: dict) -> list[tuple[str, str]]:
+    return [
+        (f"ofac-{r[0]}", r[1])
+        for r in rows.values()
+        if r[2] == "vessel" and "DPRK" in r[3] and sum(ch.isalpha() for ch in r[1]) >= 3
+    ]
+
+
+def one_letter_typos(name: str) -> list[str]:
+    letters = [i for i, ch in enumerate(name) if ch.isalpha()]
+    i, j = letters[len(letters) // 2], letters[-1]
+    swapped = (
+        name[: j - 1] + name[j] + name[j - 1] + name[j + 1 :] if name[j - 1].isalpha() else None
+    )
+    typos = [name[:i] + name[i + 1 :], name[:i] + ("X" if name[i] != "X" else "Q") + name[i + 1 :]]
+    return typos + ([swapped] if swapped and swapped != name else [])
+
+
+def test_one_letter_typos_match(screener: Screener, rows: dict) -> None:
+    misses = []
+    for entity_id, name in dprk_vessel_names(rows):
+        for typo in one_letter_typos(name):
+            hit = hit_for(screener, Query(names=(typo,)), entity_id)
+            if hit is None or hit.score < REVIEW_AT:
+                misses.append((typo, name))
+    assert misses == []
+
+
+def test_word_swaps_match(screener: Screener, rows: dict) -> None:
+    for entity_id, name in dprk_vessel_names(rows):
+        words = name.split()
+        if len(words) > 1 and len(set(words)) > 1:
+            swapped = " ".join([words[1], words[0], *words[2:]])
+            hit = hit_for(screener, Query(names=(swapped,)), entity_id)
+            assert hit is not None and hit.score >= REVIEW_AT, (swapped, name)
+
+
+def test_former_name_matches_and_says_so(screener: Screener, rows: dict) -> None:
+    star = rows["28716"]
+    former = FKA_REMARK.findall(star[11])[-1]
+    hit = top(screener, Query(names=(former,)))
+    assert hit.entity_id == "ofac-28716" and hit.band == "strong"
+    assert any("former name" in f.explanation for f in hit.features)
+
+
+def test_hangul_vessel_name(screener: Screener, rows: dict) -> None:
+    assert romanise("천마산").upper() == rows["23729"][1]
+    assert top(screener, Query(names=("천마산",))).entity_id == "ofac-23729"
+
+
+def test_candidates_are_blocked_not_scanned(screener: Screener, rows: dict) -> None:
+    found = screener._candidates(prepare(Query(names=(rows["23729"][1],))))
+    assert 0 < len(found) < 20 < len(screener.records)
+
+
+# (d) persons and organisations -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("hangul", "ref"),
+    [("김철삼", "KPi.035"), ("리원호", "KPi.033"), ("박춘일", "KPi.029"), ("김세곤", "KPi.032")],
+)
+def test_hangul_query_finds_the_romanised_person(
+    screener: Screener, un: dict, hangul: str, ref: str
+) -> None:
+    listed = un_name(un[ref])
+    plain, voiced = romanise(hangul).upper(), romanise(hangul, voiced=True).upper()
+    assert listed.upper().replace("-", " ") in (plain, voiced)  # the typed Hangul is right
+    hit = top(screener, Query(schema="Person", names=(hangul,)))
+    assert hit.entity_id == f"un-{ref}" and hit.band == "strong"
+    assert "derived_name" in feature_names(hit) or hit.score == 1.0
+
+
+def test_han_alias_from_the_un_xml_finds_its_person(screener: Screener, un: dict) -> None:
+    if reading_table() is None:
+        pytest.skip("hanja not installed; Hanja queries are matched only as written")
+    alias = next(a.findtext("ALIAS_NAME") or "" for a in un["KPi.035"].iter("INDIVIDUAL_ALIAS"))
+    han = "".join(re.findall(r"[\u4e00-\u9fff]", alias))
+    assert han, alias
+    hit = top(screener, Query(schema="Person", names=(han,)))
+    assert hit.entity_id == "un-KPi.035" and hit.band == "strong"
+
+
+@pytest.mark.parametrize("variant", ["Lee", "Yi", "Rhee", "Li"])
+def test_ri_surname_variants(screener: Screener, un: dict, variant: str) -> None:
+    surname, given = un_name(un["KPi.053"]).split(" ", 1)
+    assert surname == "RI"
+    hit = top(screener, Query(schema="Person", names=(f"{variant} {given.title()}",)))
+    assert hit.entity_id == "un-KPi.053" and hit.score >= STRONG_AT
+
+
+@pytest.mark.parametrize(("ref", "variant"), [("KPi.063", "Park"), ("KPi.064", "Choi")])
+def test_other_surname_variants(screener: Screener, un: dict, ref: str, variant: str) -> None:
+    given = un_name(un[ref]).split(" ", 1)[1]
+    hit = top(screener, Query(schema="Person", names=(f"{variant} {given}",)))
+    assert hit.entity_id == f"un-{ref}" and hit.score >= REVIEW_AT
+
+
+def test_birth_dates_qualify(screener: Screener, un: dict) -> None:
+    name = un_name(un["KPi.053"])
+    dob = un["KPi.053"].findtext("INDIVIDUAL_DATE_OF_BIRTH/DATE")
+    same = hit_for(screener, Query(schema="Person", names=(name,), birth_date=dob), "un-KPi.053")
+    other = hit_for(
+        screener, Query(schema="Person", names=(name,), birth_date="1980-01-01"), "un-KPi.053"
+    )
+    assert same is not None and other is not None
+    assert "birth_date_match" in feature_names(same)
+    assert other.score < same.score and any(f.contribution < 0 for f in other.features)
+
+
+def test_organisation_by_logic_v2(screener: Screener, un: dict) -> None:
+    name = un_name(un["KPe.020"])
+    short = name.split(" COMPANY")[0].title()
+    hit = top(screener, Query(schema="LegalEntity", names=(short,)))
+    assert hit.entity_id == "un-KPe.020" and hit.match
+    assert any(f.name.startswith("lv2_") for f in hit.features)
+
+
+# decisions -------------------------------------------------------------------------------
+
+
+def test_dismissed_pairs_stay_dismissed(entities: list[EntityProxy], rows: dict) -> None:
+    name = rows["23729"][1]
+    by_ref = Query(names=(name,), ref="445000001")
+    by_key = Query(names=(name.replace(" ", "-"),))
+    decisions = {
+        ("445000001", "ofac-23729"): "dismissed",
+        (query_key(by_key), "ofac-23729"): "confirmed",
+    }
+    screener = Screener(entities, decisions=decisions)
+    dismissed = top(screener, by_ref)
+    assert dismissed.entity_id == "ofac-23729" and dismissed.decision == "dismissed"
+    assert dismissed.band == "strong" and not dismissed.match
+    assert list(screener.screen_many([by_ref])) == [dismissed]
+    confirmed = top(screener, by_key)
+    assert confirmed.decision == "confirmed" and confirmed.match
+
+
+def test_unknown_decision_is_refused(entities: list[EntityProxy]) -> None:
+    with pytest.raises(InputError, match="maybe"):
+        Screener(entities[:3], decisions={("q", "e"): "maybe"})
+
+
+def test_screen_many_yields_only_alerts(screener: Screener, rows: dict) -> None:
+    queries = [Query(names=(rows["23729"][1],), ref="a"), Query(names=("ZZZ QQQ",), ref="b")]
+    hits = list(screener.screen_many(queries))
+    assert {h.query_ref for h in hits} == {"a"} and all(h.match for h in hits)
+
+
+# invariants ------------------------------------------------------------------------------
+
+NAME_TOKENS = st.sampled_from(
+    ["KUM", "UN", "SAN", "CHON", "MA", "SAM", "JONG", "STAR", "M/V", "NO.", "-", "3", "12", "YU"]
+)
+QUERIES = st.builds(
+    Query,
+    names=st.lists(
+        st.one_of(
+            st.lists(NAME_TOKENS, min_size=1, max_size=4).map(" ".join), st.text(max_size=12)
+        ),
+        max_size=2,
+    ).map(tuple),
+    imo=st.one_of(st.none(), st.sampled_from(["8660313", "IMO 8720436", "1234567", "x"])),
+    mmsi=st.one_of(st.none(), st.sampled_from(["445539000", "351234000", "12"])),
+    flag=st.one_of(st.none(), st.sampled_from(["KP", "Panama", "nowhere"])),
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(query=QUERIES)
+def test_scores_are_the_clipped_sum_of_features(screener: Screener, query: Query) -> None:
+    for hit in screener.screen(query):
+        assert 0.0 <= hit.score <= 1.0
+        total = sum(f.contribution for f in hit.features)
+        assert hit.score == pytest.approx(min(1.0, max(0.0, total)), abs=1e-3)
+        assert all(f.explanation for f in hit.features)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_a_name_never_matches_a_sister_ship_with_another_numeral(
+    screener: Screener, rows: dict, data: st.DataObject
+) -> None:
+    numbered = [
+        (f"ofac-{r[0]}", r[1])
+        for r in rows.values()
+        if r[2] == "vessel" and name_key(r[1]).numerals and not FKA_REMARK.search(r[11])
+    ]
+    entity_id, name = data.draw(st.sampled_from(numbered))
+    listed = name_key(name).numerals
+    number = data.draw(st.integers(0, 120).map(str).filter(lambda n: (n,) != listed))
+    stem = " ".join(t for t in name_key(name).tokens if not t.isdigit())
+    form = data.draw(st.sampled_from(["{s} {n}", "M/V {s} NO.{n}", "{s}{n}", "{n} {s}"]))
+    hit = hit_for(screener, Query(names=(form.format(s=stem, n=number),)), entity_id)
+    assert hit is None or hit.score < REVIEW_AT
