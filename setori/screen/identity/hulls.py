@@ -63,9 +63,10 @@ def simultaneous_imo_claims(
 ) -> pl.DataFrame:
     """Pairs of broadcasts of one ship-valid IMO by two MMSIs whose time spans overlap
     (or come within ``simultaneity``): columns ``imo`` and ``*_a`` / ``*_b`` of
-    ``observation_id``, ``hull_id``, ``mmsi``, ``name``, ``observed_from``, ``observed_to``,
+    ``observation_id``, ``hull_id``, ``mmsi``, ``name``, ``source``, ``observed_from``,
+    ``observed_to``,
     with ``mmsi_a < mmsi_b``."""
-    cols = ("observation_id", "hull_id", "mmsi", "name", "observed_from", "observed_to")
+    cols = ("observation_id", "hull_id", "mmsi", "name", "source", "observed_from", "observed_to")
     claims = observations.filter(
         pl.col("kind") == "broadcast", pl.col("imo_valid_ship"), pl.col("mmsi").is_not_null()
     ).select("imo", *cols)
