@@ -42,7 +42,7 @@ def _canonical(frame: pl.DataFrame) -> pl.DataFrame:
         "msg_type",
         "ship_type",
         raw_imo=pl.col("imo"),
-        imo=codes.imo_from_ais(pl.col("imo")),
+        imo=codes.imos_from_ais(frame["imo"]),
         name=text["name"],
         call_sign=text["call_sign"].str.to_uppercase(),
         length_m=pl.col("length_m"),

@@ -20,7 +20,6 @@ flag); the value as the list wrote it is kept in ``raw``.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
@@ -51,8 +50,6 @@ FRAUD = {
     "name": "name",
     "callsign": "call_sign",
 }
-_NON_ALNUM = re.compile(r"[^0-9A-Z]")
-MAX_MMSI = 999_999_999
 
 
 def entity_claims(
@@ -114,10 +111,9 @@ def _canonical(column: str, value: str) -> Any:
     if column == "imo":
         return codes.canonical_imo(value)
     if column == "mmsi":
-        digits = re.sub(r"\D", "", value)
-        return int(digits) if digits and int(digits) <= MAX_MMSI else None
+        return codes.mmsi_number(value)
     if column == "call_sign":
-        return _NON_ALNUM.sub("", value.upper()) or None
+        return codes.call_sign(value)
     if column == "flag":
         return codes.flag_code(value)
     return value.strip() or None
