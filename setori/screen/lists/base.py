@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -88,12 +88,13 @@ class LoadedList:
             yield {**entity.to_dict(), "caption": entity.caption}
 
     def summary(self) -> dict[str, Any]:
-        """The list's metadata as plain JSON (no entities)."""
+        """The list's metadata as plain JSON (no entities); ``flagged`` lists the problems."""
         return {
             "list_id": self.list_id, "format": self.fmt, "path": str(self.path),
             "source": self.source, "version": self.version, "published": self.published,
             "file_date": self.file_date, "digest": self.digest, "counts": dict(self.counts),
             "problems": len(self.problems),
+            "flagged": [asdict(p) for p in self.problems],
         }  # fmt: skip
 
 

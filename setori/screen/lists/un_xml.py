@@ -87,15 +87,20 @@ def _common(entity: EntityProxy, rec: Element, tally: Tally) -> None:
     entity.add("topics", "sanction")
     add(entity, "notes", rec.findtext("COMMENTS1"))
     add(entity, "alias", rec.findtext("NAME_ORIGINAL_SCRIPT"))
-    for alias in rec.iterfind("./*_ALIAS"):
+    for alias in _children(rec, "_ALIAS"):
         quality = (clean(alias.findtext("QUALITY")) or "").lower()
         add(entity, ALIAS_PROPS.get(quality, "alias"), alias.findtext("ALIAS_NAME"))
-    for address in rec.iterfind("./*_ADDRESS"):
+    for address in _children(rec, "_ADDRESS"):
         parts = ("STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE", "COUNTRY")
         add(entity, "address", ", ".join(filter(None, (clean(address.findtext(p)) for p in parts))))
         add_country(entity, "country", address.findtext("COUNTRY"), tally)
     for updated in rec.iterfind("./LAST_DAY_UPDATED/VALUE"):
         add_checked(entity, "modifiedAt", updated.text, tally)
+
+
+def _children(rec: Element, suffix: str) -> list[Element]:
+    """``INDIVIDUAL_ALIAS`` / ``ENTITY_ALIAS`` ... (ElementPath has no tag-suffix match)."""
+    return [child for child in rec if str(child.tag).endswith(suffix)]
 
 
 def _person(entity: EntityProxy, rec: Element, tally: Tally) -> None:

@@ -47,6 +47,16 @@ def stream(
         raise ListFormatError(path, f"line {exc.lineno}", f"broken XML: {exc.msg}") from exc
 
 
+def root_tag(path: Path) -> str | None:
+    """The local name of the file's root element, or None when it does not parse that far."""
+    try:
+        for _, elem in etree.iterparse(str(path), events=("start",), no_network=True):
+            return local(elem.tag)
+    except etree.XMLSyntaxError:
+        return None
+    return None
+
+
 def _stripped(elem: Element) -> Element:
     for node in elem.iter():
         if isinstance(node.tag, str) and node.tag.startswith("{"):
