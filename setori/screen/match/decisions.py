@@ -13,8 +13,9 @@ from dataclasses import replace
 from typing import Literal, cast
 
 from setori.errors import InputError
-from setori.screen.match.idents import canonical_call_sign, canonical_imo, canonical_mmsi
+from setori.ids import normalize_call_sign, normalize_imo
 from setori.screen.match.names import name_key
+from setori.screen.match.records import canonical_mmsi
 from setori.screen.model import Hit, Query
 
 Decision = Literal["confirmed", "dismissed"]
@@ -27,9 +28,9 @@ def query_key(query: Query) -> str:
     parts = [
         query.schema,
         ",".join(names),
-        canonical_imo(query.imo) or "",
+        normalize_imo(query.imo) or "",
         canonical_mmsi(query.mmsi) or "",
-        canonical_call_sign(query.call_sign) or "",
+        normalize_call_sign(query.call_sign) or "",
     ]
     return "|".join(parts)
 

@@ -17,17 +17,16 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from setori.ids import (
+    call_sign_country,
+    imo_check,
+    mmsi_info,
+    normalize_call_sign,
+    normalize_flag,
+    normalize_imo,
+)
 from setori.screen.match import weights as w
 from setori.screen.match.evidence import Evidence
-from setori.screen.match.idents import (
-    call_sign_country,
-    canonical_call_sign,
-    canonical_imo,
-    canonical_mmsi,
-    flag_code,
-    is_ship_imo,
-    mmsi_country,
-)
 from setori.screen.match.records import EntityRecord
 from setori.screen.model import Query
 
@@ -46,14 +45,14 @@ class QueryIds:
     @classmethod
     def of(cls, query: Query) -> QueryIds:
         """Canonicalise the identifiers of a query."""
-        mmsi = canonical_mmsi(query.mmsi)
-        call_sign = canonical_call_sign(query.call_sign)
+        mmsi = mmsi_info(query.mmsi) if query.mmsi else None
+        call_sign = normalize_call_sign(query.call_sign)
         return cls(
-            imo=canonical_imo(query.imo),
-            mmsi=mmsi,
+            imo=normalize_imo(query.imo),
+            mmsi=mmsi.mmsi if mmsi else None,
             call_sign=call_sign,
-            flag=flag_code(query.flag),
-            mid_country=mmsi_country(mmsi) if mmsi else None,
+            flag=normalize_flag(query.flag),
+            mid_country=mmsi.country if mmsi and mmsi.kind == "ship" else None,
             call_sign_country=call_sign_country(call_sign) if call_sign else None,
         )
 
@@ -103,7 +102,13 @@ def contradictions(ids: QueryIds, record: EntityRecord, *, name_matched: bool) -
     """Negative evidence: identifiers that disagree with the record or with each other."""
     found: list[Evidence] = []
     imo_matched = ids.imo is not None and ids.imo in record.imos
-    if name_matched and ids.imo and record.imos and not imo_matched and is_ship_imo(ids.imo):
+    if (
+        name_matched
+        and ids.imo
+        and record.imos
+        and not imo_matched
+        and imo_check(ids.imo).valid_ship
+    ):
         listed = ", ".join(sorted(record.imos))
         why = f"same name but query IMO {ids.imo} (a valid ship number) is not the listed {listed}"
         found.append(Evidence("imo_conflict", w.IMO_CONFLICT, why + ": another hull?"))

@@ -26,6 +26,7 @@ from setori.screen.match.records import NameForm
 Postings = dict[str, list[int]]
 Weights = defaultdict[int, float]
 MAX_DELETION_LENGTH = 32
+MAX_TRIGRAM_DF = 200  # a trigram in more forms than this does not rank candidates
 
 
 def deletions(key: str) -> set[str]:
@@ -84,16 +85,24 @@ class NameIndex:
         weights: Weights = defaultdict(float)
         tokens = {fold_token(t) for t in key.tokens}
         self._accumulate(weights, self.tokens, tokens, factor=1.0)
-        self._accumulate(weights, self.trigrams, trigrams(key.collapsed), factor=0.25)
+        grams = trigrams(key.collapsed)
+        self._accumulate(weights, self.trigrams, grams, factor=0.25, max_df=MAX_TRIGRAM_DF)
         return heapq.nlargest(limit, weights, key=weights.__getitem__)
 
     def _accumulate(
-        self, weights: Weights, postings: Postings, keys: Iterable[str], *, factor: float
+        self,
+        weights: Weights,
+        postings: Postings,
+        keys: Iterable[str],
+        *,
+        factor: float,
+        max_df: int | None = None,
     ) -> None:
         total = len(self.forms) + 1
+        cap = min(self.max_df, max_df or self.max_df)
         for value in keys:
             hits = postings.get(value)
-            if hits and len(hits) <= self.max_df:
+            if hits and len(hits) <= cap:
                 idf = factor * math.log(total / len(hits))
                 for i in hits:
                     weights[i] += idf

@@ -46,24 +46,60 @@ def query_entity(
     return entity
 
 
+class FormEntities:
+    """One FtM entity per listed name form, made on first use and kept.
+
+    logic-v2 analyses every name of an entity together; for list entries with dozens of
+    aliases that costs hundreds of milliseconds. Comparing the query with the forms the
+    index found, one at a time, keeps each analysis small (and cached by entity id).
+    """
+
+    COPIED = ("birthDate", "nationality", "citizenship", "country", "gender")
+
+    def __init__(self) -> None:
+        self.cache: dict[NameForm, EntityProxy] = {}
+
+    def get(self, form: NameForm, listed: EntityProxy) -> EntityProxy:
+        """The entity holding one form's name and the listed entity's qualifiers."""
+        found = self.cache.get(form)
+        if found is None:
+            found = model.make_entity(listed.schema.name)
+            found.id = f"{listed.id}~{form.kind}~{form.key.raw}"
+            found.add("name", form.key.raw)
+            for prop in self.COPIED:
+                if listed.schema.get(prop):
+                    found.add(prop, listed.get(prop), quiet=True)
+            self.cache[form] = found
+        return found
+
+
 def party_evidence(
     query: EntityProxy,
     variants: Sequence[NameVariant],
-    record_entity: EntityProxy,
+    compared: Sequence[tuple[NameForm, EntityProxy]],
     forms: Sequence[NameForm],
 ) -> list[Evidence]:
-    """logic-v2's verdict on one listed party, as evidence."""
-    result = LogicV2.compare(query, record_entity, CONFIG)
-    found = _main_evidence(result, variants)
+    """logic-v2's verdict on one listed party (best over the compared forms), as evidence."""
+    best: tuple[list[Evidence], MatchingResult] | None = None
+    for form, entity in compared:
+        result = LogicV2.compare(query, entity, CONFIG)
+        found = _main_evidence(result, variants, form)
+        if found and (best is None or found[0].weight > best[0][0].weight):
+            best = (found, result)
+    found = best[0] if best else []
     folded = _romanisation_evidence(variants, forms)
     if folded and (not found or folded[0].weight > found[0].weight):
         found = folded  # the same names, judged better by the fold than by logic-v2
-    found.extend(_qualifiers(result))
-    found.extend(_birth_date_match(query, record_entity))
+    if best is not None:
+        found.extend(_qualifiers(best[1]))
+    if compared:
+        found.extend(_birth_date_match(query, compared[0][1]))
     return found
 
 
-def _main_evidence(result: MatchingResult, variants: Sequence[NameVariant]) -> list[Evidence]:
+def _main_evidence(
+    result: MatchingResult, variants: Sequence[NameVariant], form: NameForm
+) -> list[Evidence]:
     explained = result.explanations
     scored = [
         (MAINS[name] * res.score, name, res) for name, res in explained.items() if name in MAINS
@@ -71,7 +107,10 @@ def _main_evidence(result: MatchingResult, variants: Sequence[NameVariant]) -> l
     if not scored or max(scored, key=lambda s: s[0])[0] <= 0:
         return []
     weight, name, res = max(scored, key=lambda s: s[0])
-    why = f"logic-v2 {name}: query {res.query!r} vs listed {res.candidate!r}: {res.detail}"
+    if form.kind == "weakAlias":
+        weight *= w.WEAK_ALIAS_FACTOR
+    listed = f"listed {form.kind_words} {res.candidate!r}"
+    why = f"logic-v2 {name}: query {res.query!r} vs {listed}: {res.detail}"
     found = [Evidence(f"lv2_{name}", weight, why)]
     note = _note_of(res, variants)
     if note:

@@ -12,13 +12,8 @@ from dataclasses import dataclass
 
 from followthemoney.proxy import EntityProxy
 
+from setori.ids import mmsi_info, normalize_call_sign, normalize_flag, normalize_imo
 from setori.screen.match.hangul import has_hangul, romanise
-from setori.screen.match.idents import (
-    canonical_call_sign,
-    canonical_imo,
-    canonical_mmsi,
-    flag_code,
-)
 from setori.screen.match.names import NameKey, name_key
 
 NAME_PROPS = ("name", "alias", "previousName", "weakAlias")
@@ -73,11 +68,11 @@ def make_record(entity: EntityProxy) -> EntityRecord:
     return EntityRecord(
         entity=entity,
         list_id=list_id_of(entity),
-        imos=_canonical(entity, "imoNumber", canonical_imo),
+        imos=_canonical(entity, "imoNumber", normalize_imo),
         mmsis=_canonical(entity, "mmsi", canonical_mmsi),
-        call_signs=_canonical(entity, "callSign", canonical_call_sign),
-        flags=_canonical(entity, "flag", flag_code) | _canonical(entity, "country", flag_code),
-        past_flags=_canonical(entity, "pastFlags", flag_code),
+        call_signs=_canonical(entity, "callSign", normalize_call_sign),
+        flags=_canonical(entity, "flag", normalize_flag),
+        past_flags=_canonical(entity, "pastFlags", normalize_flag),
     )
 
 
@@ -100,6 +95,11 @@ def _forms_of(value: str, prop: str, position: int, *, vessel: bool) -> list[Nam
             note = f"list {KIND_WORDS[prop]} {value} romanised as {text.upper()}"
             forms.append(NameForm(position, prop, name_key(text, vessel=vessel), note))
     return forms
+
+
+def canonical_mmsi(value: str | None) -> str | None:
+    """Nine digits, whatever the station kind (a list's claim is kept as it is)."""
+    return mmsi_info(value).mmsi
 
 
 def _canonical(

@@ -27,7 +27,7 @@ from setori.screen.match.identifiers import (
 )
 from setori.screen.match.index import NameIndex
 from setori.screen.match.names import NameKey, name_key
-from setori.screen.match.party import party_evidence, query_entity
+from setori.screen.match.party import FormEntities, party_evidence, query_entity
 from setori.screen.match.records import EntityRecord, NameForm, make_record, name_forms
 from setori.screen.match.variants import NameVariant, name_variants
 from setori.screen.match.vessel import vessel_name_evidence
@@ -36,6 +36,7 @@ from setori.screen.model import Hit, Query, band_of
 VESSEL_CANDIDATES = 10  # ranked (fuzzy) name candidates per vessel name variant
 PARTY_CANDIDATES = 30  # ranked candidates per person or organisation name variant
 MAX_DF_SHARE = 0.02  # tokens and trigrams in more than 2 % of forms do not block
+MAX_UNMATCHED_FORMS = 3  # forms compared for a party found by identifier only
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,7 @@ class Screener:
         self.parties = self._index(
             [i for i, r in enumerate(self.records) if not r.is_vessel], False
         )
+        self.form_entities = FormEntities()
 
     def _index(self, positions: list[int], vessels: bool) -> NameIndex:
         forms = [form for i in positions for form in self.forms[i]]
@@ -82,7 +84,8 @@ class Screener:
     def screen(self, query: Query, *, limit: int = 10) -> list[Hit]:
         """The best ``limit`` hits for one query, strongest first."""
         prepared = prepare(query)
-        hits = (self._hit(prepared, i) for i in self._candidates(prepared))
+        candidates = self._candidates(prepared)
+        hits = (self._hit(prepared, i, forms) for i, forms in candidates.items())
         found = sorted((h for h in hits if h is not None), key=lambda h: (-h.score, h.entity_id))
         return found[:limit]
 
@@ -93,19 +96,28 @@ class Screener:
                 if hit.band != "none" or hit.decision is not None:
                     yield hit
 
-    def _candidates(self, prepared: Prepared) -> set[int]:
-        found = self.identifiers.candidates(prepared.ids)
+    def _candidates(self, prepared: Prepared) -> dict[int, list[NameForm]]:
+        """Candidate records, each with the name forms that made it a candidate."""
+        found: dict[int, list[NameForm]] = {
+            i: [] for i in self.identifiers.candidates(prepared.ids)
+        }
         index = self.vessels if prepared.is_vessel else self.parties
         limit = VESSEL_CANDIDATES if prepared.is_vessel else PARTY_CANDIDATES
         for key in prepared.keys:
-            forms = index.exact(key).union(index.ranked(key, limit=limit))
-            found.update(index.forms[f].record for f in forms)
+            for f in index.exact(key).union(index.ranked(key, limit=limit)):
+                form = index.forms[f]
+                found.setdefault(form.record, []).append(form)
         schema = prepared.query.schema
-        return {i for i in found if can_match(schema, self.records[i].entity.schema.name)}
+        records = self.records
+        return {
+            i: forms
+            for i, forms in found.items()
+            if can_match(schema, records[i].entity.schema.name)
+        }
 
-    def _hit(self, prepared: Prepared, position: int) -> Hit | None:
+    def _hit(self, prepared: Prepared, position: int, matched: list[NameForm]) -> Hit | None:
         record = self.records[position]
-        names = self._name_evidence(prepared, position)
+        names = self._name_evidence(prepared, position, matched)
         ids = identifier_evidence(prepared.ids, record)
         name_matched = any(e.weight > 0 for e in names)
         evidence = names + ids + contradictions(prepared.ids, record, name_matched=name_matched)
@@ -125,7 +137,9 @@ class Screener:
         )
         return with_decision(hit, prepared.query, self.decisions)
 
-    def _name_evidence(self, prepared: Prepared, position: int) -> list[Evidence]:
+    def _name_evidence(
+        self, prepared: Prepared, position: int, matched: list[NameForm]
+    ) -> list[Evidence]:
         forms = self.forms[position]
         if not prepared.keys or not forms:
             return []
@@ -133,7 +147,10 @@ class Screener:
             return best_vessel_evidence(prepared, forms)
         query = prepared.query
         entity = _party_entity(query.schema, prepared.variants, query.birth_date)
-        return party_evidence(entity, prepared.variants, self.records[position].entity, forms)
+        listed = self.records[position].entity
+        chosen = list(dict.fromkeys(matched)) or forms[:MAX_UNMATCHED_FORMS]
+        compared = [(form, self.form_entities.get(form, listed)) for form in chosen]
+        return party_evidence(entity, prepared.variants, compared, forms)
 
 
 @lru_cache(maxsize=4096)

@@ -55,17 +55,19 @@ def compare(
     if query.folded == listed.folded:
         weight = w.NAME_ROMANISATION if transliterated else w.NAME_SPELLING
         return "romanisation", weight, f"equal as romanised Korean ({listed.folded})"
-    return _edits(query, listed)
+    return _edits(query, listed, transliterated=transliterated)
 
 
-def _edits(query: NameKey, listed: NameKey) -> tuple[str, float, str] | None:
+def _edits(
+    query: NameKey, listed: NameKey, *, transliterated: bool
+) -> tuple[str, float, str] | None:
+    """Edits between collapsed keys; for a transliterated query, also between folded keys."""
     a, b = query.collapsed, listed.collapsed
     longest = max(len(a), len(b))
     budget = max(2, int(longest * (1 - w.FUZZY_MIN_SIMILARITY)))
-    edits = min(
-        levenshtein(a, b, max_edits=budget),
-        levenshtein(query.folded, listed.folded, max_edits=budget),
-    )
+    edits = levenshtein(a, b, max_edits=budget)
+    if transliterated:
+        edits = min(edits, levenshtein(query.folded, listed.folded, max_edits=budget))
     if edits == 1 or (edits == 2 and is_transposition(a, b)):
         what = "one letter apart" if edits == 1 else "two adjacent letters swapped"
         return "one_edit", _one_edit_weight(longest), what
