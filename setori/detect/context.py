@@ -160,6 +160,27 @@ def _place_tags(
     return out
 
 
+def near_port_or_anchorage(
+    lat: Floats,
+    lon: Floats,
+    *,
+    params: ContextParams | None = None,
+    layers: ContextLayers | None = None,
+) -> npt.NDArray[np.bool_]:
+    """Points tagged ``in_port`` or ``in_anchorage`` by :func:`tag_events` (unknown: False),
+    without the other tags' cost."""
+    params, layers = params or ContextParams(), layers or ContextLayers.load()
+    known = ~np.isnan(lat) & ~np.isnan(lon)
+    lat, lon = np.where(known, lat, 0.0), np.where(known, lon, 0.0)
+    near = np.zeros(lat.size, dtype=bool)
+    for kind, radius_km in (
+        ("port", params.port_radius_km),
+        ("anchorage", params.anchorage_radius_km),
+    ):
+        near |= layers.places.nearest(lat, lon, kind).distance_m / 1000 <= radius_km
+    return near & known
+
+
 def _zone_tags(lat: Floats, lon: Floats, layers: ContextLayers) -> dict[str, list[Any]]:
     zones = layers.zones
     waters = zones.first_zone(lat, lon, ("dprk_waters",))
@@ -236,29 +257,67 @@ def _sampled_night_share(events: pl.DataFrame, params: ContextParams) -> list[fl
 def _positions_night_share(
     events: pl.DataFrame, positions: pa.Table | pl.DataFrame, params: ContextParams
 ) -> list[float | None]:
+    """Share of each event's vessels' positions inside its window (ends included) at night.
+
+    Positions are sorted once by (MMSI, time); each (event, vessel) is an index range found
+    by binary search, so only positions inside some window get a solar elevation, once.
+    """
     start, end = _window_ms(events)
-    windows = pl.DataFrame(
-        {"k": np.arange(start.size), "w0": start, "w1": end, "mmsi": events["mmsi"]}
-    )
     pos = positions if isinstance(positions, pl.DataFrame) else pl.DataFrame(positions)
-    pos = pos.select(
-        pl.col("mmsi").cast(pl.Int32), pl.col("ts").dt.epoch("ms").alias("ts_ms"), "lat", "lon"
+    pos = (
+        pos.select(
+            pl.col("mmsi").cast(pl.Int64), pl.col("ts").dt.epoch("ms").alias("ts_ms"), "lat", "lon"
+        )
+        .drop_nulls(["mmsi", "ts_ms"])
+        .sort("mmsi", "ts_ms")
     )
-    inside = (
-        windows.explode("mmsi")
-        .join(pos, on="mmsi")
-        .filter(pl.col("ts_ms").is_between(pl.col("w0"), pl.col("w1")))
+    pairs = (
+        pl.DataFrame({"k": np.arange(start.size), "w0": start, "w1": end, "mmsi": events["mmsi"]})
+        .explode("mmsi")
+        .drop_nulls("mmsi")
     )
-    night = solar_elevation_deg(
+    lo, hi = _position_ranges(pos, pairs)
+    covered = np.cumsum(np.bincount(lo, minlength=pos.height + 1)[:-1]) > np.cumsum(
+        np.bincount(hi, minlength=pos.height + 1)[:-1]
+    )
+    night = np.zeros(pos.height, dtype=bool)
+    inside = pos.filter(pl.Series(covered))
+    elevation = solar_elevation_deg(
         inside["ts_ms"].to_numpy(), inside["lat"].to_numpy(), inside["lon"].to_numpy()
     )
-    shares = (
-        inside.with_columns(pl.Series("night", night < params.night_elevation_deg))
-        .group_by("k")
-        .agg(pl.col("night").mean())
-    )
-    found = dict(zip(shares["k"].to_list(), shares["night"].to_list(), strict=True))
-    return [None if found.get(k) is None else round(float(found[k]), 4) for k in range(start.size)]
+    night[covered] = elevation < params.night_elevation_deg
+    nights = np.concatenate([[0], np.cumsum(night)])
+    k = pairs["k"].to_numpy()
+    total = np.bincount(k, weights=hi - lo, minlength=start.size)
+    dark = np.bincount(k, weights=nights[hi] - nights[lo], minlength=start.size)
+    return [round(float(d / t), 4) if t else None for d, t in zip(dark, total, strict=True)]
+
+
+def _position_ranges(
+    pos: pl.DataFrame, pairs: pl.DataFrame
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """For each (``mmsi``, ``w0``, ``w1``) of ``pairs``, the rows ``[lo, hi)`` of ``pos``
+    (sorted by MMSI, time) of that MMSI with ``w0 <= ts_ms <= w1``."""
+    if pos.is_empty() or pairs.is_empty():
+        empty = np.zeros(pairs.height, dtype=np.int64)
+        return empty, empty
+    vessels = pos["mmsi"].unique(maintain_order=True).to_numpy()
+    mmsi, ts = pos["mmsi"].to_numpy(), pos["ts_ms"].to_numpy()
+    t_min, t_max = int(ts.min()), int(ts.max())
+    span = t_max - t_min + 1
+    if span * vessels.size >= 2**62:
+        raise InputError(f"{vessels.size} vessels over {span} ms: too many to index in 64 bits")
+    rank = np.searchsorted(vessels, mmsi)
+    key = rank * span + (ts - t_min)
+    wanted = pairs["mmsi"].to_numpy().astype(np.int64)
+    w_rank = np.minimum(np.searchsorted(vessels, wanted), vessels.size - 1)
+    known = vessels[w_rank] == wanted
+    w0 = np.clip(pairs["w0"].to_numpy(), t_min, t_max + 1) - t_min
+    w1 = np.clip(pairs["w1"].to_numpy(), t_min - 1, t_max) - t_min
+    lo = np.searchsorted(key, w_rank * span + w0, side="left")
+    hi = np.searchsorted(key, w_rank * span + w1, side="right")
+    empty = ~known | (w1 < w0)
+    return np.where(empty, 0, lo).astype(np.int64), np.where(empty, 0, hi).astype(np.int64)
 
 
 def default_view(

@@ -9,48 +9,51 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
+import polars as pl
 import pyarrow as pa
 
 from setori.detect.events import empty_events
 from setori.errors import InputError
 
 PROFILES = ("gfw", "dprk")
-Detector = Callable[[pa.Table, pa.Table | None, str], pa.Table]
+Positions: TypeAlias = pa.Table | pl.DataFrame
+Detector = Callable[[Positions, pa.Table | None, str], pa.Table]
 
 
-def _encounters(positions: pa.Table, statics: pa.Table | None, profile: str) -> pa.Table:
+def _encounters(positions: Positions, statics: pa.Table | None, profile: str) -> pa.Table:
     from setori.detect.encounter_params import encounter_params
     from setori.detect.encounters import detect_encounters
 
     return detect_encounters(positions, encounter_params(profile))
 
 
-def _loitering(positions: pa.Table, statics: pa.Table | None, profile: str) -> pa.Table:
+def _loitering(positions: Positions, statics: pa.Table | None, profile: str) -> pa.Table:
     from setori.detect.loitering import LoiteringParams, detect_loitering
 
     return detect_loitering(positions, getattr(LoiteringParams, profile)())
 
 
-def _gaps(positions: pa.Table, statics: pa.Table | None, profile: str) -> pa.Table:
+def _gaps(positions: Positions, statics: pa.Table | None, profile: str) -> pa.Table:
     from setori.detect.gaps import GapParams, detect_gaps
 
     return detect_gaps(positions, getattr(GapParams, profile)(), statics=statics)
 
 
-def _port_visits(positions: pa.Table, statics: pa.Table | None, profile: str) -> pa.Table:
+def _port_visits(positions: Positions, statics: pa.Table | None, profile: str) -> pa.Table:
     from setori.detect.port_visits import PortVisitParams, detect_port_visits
 
     return detect_port_visits(positions, params=getattr(PortVisitParams, profile)())
 
 
-def _zones(positions: pa.Table, statics: pa.Table | None, profile: str) -> pa.Table:
+def _zones(positions: Positions, statics: pa.Table | None, profile: str) -> pa.Table:
     from setori.detect.zones import ZoneEntryParams, detect_zone_entries
 
     return detect_zone_entries(positions, params=getattr(ZoneEntryParams, profile)())
 
 
-def _identity(positions: pa.Table, statics: pa.Table | None, profile: str) -> pa.Table:
+def _identity(positions: Positions, statics: pa.Table | None, profile: str) -> pa.Table:
     from setori.detect.identity import IdentityParams, detect_identity
 
     return detect_identity(positions, statics, params=getattr(IdentityParams, profile)())
@@ -89,36 +92,46 @@ def check_request(profile: str, types: Sequence[str]) -> tuple[str, ...]:
     return tuple(types) or EVENT_TYPES
 
 
-def _dark_rendezvous(found: dict[str, pa.Table], positions: pa.Table, profile: str) -> pa.Table:
+def _dark_rendezvous(found: dict[str, pa.Table], positions: Positions, profile: str) -> pa.Table:
     from setori.detect.dark_rendezvous import DarkRendezvousParams, detect_dark_rendezvous
 
-    loitering = found.get("loitering") or _loitering(positions, None, profile)
-    gaps = found.get("gap") or _gaps(positions, None, profile)
+    loitering = found["loitering"] if "loitering" in found else _loitering(positions, None, profile)
+    gaps = found["gap"] if "gap" in found else _gaps(positions, None, profile)
     params = getattr(DarkRendezvousParams, profile)()
-    return detect_dark_rendezvous(_outside_ports(loitering, positions), gaps, positions, params)
+    return detect_dark_rendezvous(_outside_ports(loitering), gaps, positions, params)
 
 
-def _outside_ports(loitering: pa.Table, positions: pa.Table) -> pa.Table:
+def _outside_ports(loitering: pa.Table) -> pa.Table:
     """Loitering away from ports and anchorages: the only kind a dark rendezvous starts from.
 
     detection.md 8.3: "a loitering event ... outside a port polygon"; waiting at a berth or
-    an anchorage next to a ship whose AIS is off is routine, not a rendezvous.
+    an anchorage next to a ship whose AIS is off is routine, not a rendezvous. "Near" is
+    what :func:`~setori.detect.context.tag_events` tags ``in_port`` / ``in_anchorage``.
     """
-    import json
-
-    from setori.detect.context import tag_events
+    from setori.detect.context import near_port_or_anchorage
 
     if loitering.num_rows == 0:
         return loitering
-    tags = tag_events(loitering, positions).column("tags").to_pylist()
-    away = [
-        not (t := json.loads(text)).get("in_port") and not t.get("in_anchorage") for text in tags
-    ]
-    return loitering.filter(pa.array(away, pa.bool_()))
+    lat = loitering["lat"].to_numpy(zero_copy_only=False).astype(float)
+    lon = loitering["lon"].to_numpy(zero_copy_only=False).astype(float)
+    return loitering.filter(pa.array(~near_port_or_anchorage(lat, lon)))
+
+
+def _sorted_frame(positions: pa.Table | pl.DataFrame) -> pl.DataFrame:
+    """``positions`` as one Polars frame, sorted by (segment, time, row id) when it has them.
+
+    Every detector converts and sorts its input this way; done once here, their own
+    conversions are free and their sorts meet sorted data (Polars detects it).
+    """
+    frame = positions if isinstance(positions, pl.DataFrame) else pl.DataFrame(positions)
+    keys = ["segment_id", "ts", "row_id"]
+    if not set(keys) <= set(frame.columns):
+        return frame
+    return frame.sort(keys, maintain_order=True)
 
 
 def detect(
-    positions: pa.Table,
+    positions: Positions,
     statics: pa.Table | None = None,
     *,
     profile: str = "gfw",
@@ -129,6 +142,7 @@ def detect(
     from setori.detect.context import tag_events
 
     wanted = check_request(profile, types)
+    positions = _sorted_frame(positions)
     found: dict[str, pa.Table] = {}
     for name in wanted:
         if on_detector is not None:
