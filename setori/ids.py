@@ -189,6 +189,7 @@ def _itu_iso(name: str | None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def normalize_flag(value: str | None) -> str | None:
     """ISO 3166-1 alpha-2 (upper case) of a flag given as a name, ISO-3 or ISO-2; None if unknown.
 

@@ -44,7 +44,10 @@ def add(entity: EntityProxy, prop: str, values: str | Iterable[str | None] | Non
 
 def add_imo(entity: EntityProxy, value: str | None, tally: Tally) -> None:
     """Add an IMO number as ``IMO`` + 7 digits; flag bad forms and check digits."""
-    if clean(value) is None or not entity.schema.get("imoNumber"):
+    if clean(value) is None:
+        return
+    if not entity.schema.get("imoNumber"):
+        tally.flag(entity, "imoNumber", value, f"a {entity.schema.name} has no imoNumber")
         return
     check = imo_check(value)
     for problem in check.problems:
