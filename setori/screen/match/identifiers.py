@@ -40,7 +40,6 @@ class QueryIds:
     call_sign: str | None
     flag: str | None
     mid_country: str | None
-    call_sign_country: str | None
 
     @classmethod
     def of(cls, query: Query) -> QueryIds:
@@ -53,7 +52,6 @@ class QueryIds:
             call_sign=call_sign,
             flag=normalize_flag(query.flag),
             mid_country=mmsi.country if mmsi and mmsi.kind == "ship" else None,
-            call_sign_country=call_sign_country(call_sign) if call_sign else None,
         )
 
 
@@ -138,7 +136,7 @@ def _flag_conflicts(ids: QueryIds, record: EntityRecord) -> list[Evidence]:
 
 def _call_sign_conflict(ids: QueryIds) -> list[Evidence]:
     other = ids.flag or ids.mid_country
-    if ids.call_sign_country == "KP" and other and other != "KP":
+    if other and other != "KP" and ids.call_sign and call_sign_country(ids.call_sign) == "KP":
         why = f"DPRK call sign {ids.call_sign} broadcast under a foreign flag ({other})"
         return [Evidence("call_sign_flag_conflict", w.CALL_SIGN_FLAG_CONFLICT, why)]
     return []

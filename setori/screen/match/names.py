@@ -3,8 +3,9 @@
 Vessel names (screening.md §C.3): prefixes ``MV``, ``M/V``, ``M.V.``, ``MT``, ``M/T``,
 ``SS`` are dropped, ``NO.``/``No`` before a number is dropped, punctuation and hyphens
 become spaces, apostrophes vanish (``CH'ONG -> CHONG``), letters and digits are split
-(``STAR18 -> STAR 18``). Numerals are digit tokens (``03 -> 3``) and a trailing Roman
-numeral (``ARGO II -> 2``); different numerals mean different hulls.
+(``STAR18 -> STAR 18``). Numerals are digit tokens (``03 -> 3``) and Roman numerals after
+the first word (``ARGO II -> 2``; ``I``, ``V``, ``X`` only at the end); different numerals
+mean different hulls.
 
 The romanisation fold maps the usual spellings of one Korean syllable onto one key, for
 both sides of a comparison: ``ph/th/kh -> p/t/k``, token-initial ``g/d/b/j -> k/t/p/ch``,
@@ -78,10 +79,17 @@ def name_key(name: str, *, vessel: bool = True) -> NameKey:
 
 
 def arabic_numerals(tokens: tuple[str, ...], *, vessel: bool) -> tuple[str, ...]:
-    """Digit tokens without leading zeros; a vessel's trailing Roman numeral as digits."""
+    """Digit tokens without leading zeros; a vessel's Roman numerals as digits.
+
+    A Roman numeral of two letters or more (``II``, ``XV``) counts after the first word; a
+    one-letter one (``I``, ``V``, ``X``) only as the last token.
+    """
     out = [str(int(t)) if t.isdigit() else t for t in tokens]
-    if vessel and len(out) > 1 and out[-1] in ROMAN and not out[-2].isdigit():
-        out[-1] = str(ROMAN[out[-1]])
+    if vessel:
+        last = len(out) - 1
+        for i in range(1, len(out)):
+            if out[i] in ROMAN and (len(out[i]) > 1 or i == last):
+                out[i] = str(ROMAN[out[i]])
     return tuple(out)
 
 

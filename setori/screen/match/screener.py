@@ -9,6 +9,7 @@ query variants (:mod:`.party`). Each hit's score is the clipped sum of its featu
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -30,13 +31,16 @@ from setori.screen.match.names import NameKey, name_key
 from setori.screen.match.party import FormEntities, party_evidence, query_entity
 from setori.screen.match.records import EntityRecord, NameForm, make_record, name_forms
 from setori.screen.match.variants import NameVariant, name_variants
-from setori.screen.match.vessel import vessel_name_evidence
+from setori.screen.match.vessel import lengths_within_budget, vessel_name_evidence
+from setori.screen.match.weights import FUZZY_MIN_SIMILARITY
 from setori.screen.model import Hit, Query, band_of
 
 VESSEL_CANDIDATES = 10  # ranked (fuzzy) name candidates per vessel name variant
 PARTY_CANDIDATES = 30  # ranked candidates per person or organisation name variant
 MAX_DF_SHARE = 0.02  # tokens and trigrams in more than 2 % of forms do not block
 MAX_UNMATCHED_FORMS = 3  # forms compared for a party found by identifier only
+#: The shortest vessel name for which more than one edit can still score (vessel.py).
+MIN_FUZZY_VESSEL_LENGTH = math.ceil(2 / (1 - FUZZY_MIN_SIMILARITY)) - 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +108,7 @@ class Screener:
         index = self.vessels if prepared.is_vessel else self.parties
         limit = VESSEL_CANDIDATES if prepared.is_vessel else PARTY_CANDIDATES
         for key in prepared.keys:
-            for f in index.exact(key).union(index.ranked(key, limit=limit)):
+            for f in index.exact(key).union(self._ranked(index, key, prepared.is_vessel, limit)):
                 form = index.forms[f]
                 found.setdefault(form.record, []).append(form)
         schema = prepared.query.schema
@@ -114,6 +118,16 @@ class Screener:
             for i, forms in found.items()
             if can_match(schema, records[i].entity.schema.name)
         }
+
+    @staticmethod
+    def _ranked(index: NameIndex, key: NameKey, vessel: bool, limit: int) -> list[int]:
+        """Fuzzy candidates; for vessels only those the edit-distance scorer could accept."""
+        if not vessel:
+            return index.ranked(key, limit=limit)
+        if len(key.collapsed) < MIN_FUZZY_VESSEL_LENGTH:
+            return []  # exact() already holds every candidate within one edit
+        ranked = index.ranked(key, limit=limit)
+        return [f for f in ranked if lengths_within_budget(key, index.forms[f].key)]
 
     def _hit(self, prepared: Prepared, position: int, matched: list[NameForm]) -> Hit | None:
         record = self.records[position]

@@ -64,7 +64,7 @@ def _edits(
     """Edits between collapsed keys; for a transliterated query, also between folded keys."""
     a, b = query.collapsed, listed.collapsed
     longest = max(len(a), len(b))
-    budget = max(2, int(longest * (1 - w.FUZZY_MIN_SIMILARITY)))
+    budget = edit_budget(longest)
     edits = levenshtein(a, b, max_edits=budget)
     if transliterated:
         edits = min(edits, levenshtein(query.folded, listed.folded, max_edits=budget))
@@ -76,6 +76,17 @@ def _edits(
         how = f"{edits} edits in {longest} letters (similarity {similarity:.2f})"
         return "similar", similarity * w.FUZZY_FACTOR, how
     return None
+
+
+def edit_budget(length: int) -> int:
+    """The most edits a name of this length may differ by and still score."""
+    return max(2, int(length * (1 - w.FUZZY_MIN_SIMILARITY)))
+
+
+def lengths_within_budget(query: NameKey, listed: NameKey) -> bool:
+    """A cheap bound: names whose lengths differ by more than the budget cannot score."""
+    a, b = len(query.collapsed), len(listed.collapsed)
+    return abs(a - b) <= edit_budget(max(a, b))
 
 
 def is_transposition(a: str, b: str) -> bool:
