@@ -145,7 +145,7 @@ def _run_ingest(
                     pipeline.ingest_source(con, path, options, summary, hook)
                 except InputError as exc:
                     failures.append(str(exc))
-                    console.print(f"[red]error:[/red] {exc}")
+                    click.echo(f"error: {exc}", err=True)
             summary.segmented_rows = pipeline.update_segments(con)
     finally:
         con.close()
@@ -646,7 +646,7 @@ def main() -> None:
     try:
         cli(standalone_mode=True)
     except SetoriError as exc:
-        console.print(f"[red]error:[/red] {exc}")
+        click.echo(f"error: {exc}", err=True)  # one unwrapped line, whatever the terminal
         raise SystemExit(1) from exc
     except BrokenPipeError:
         sys.stderr.close()
@@ -655,3 +655,12 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def _register_investigate() -> None:
+    from setori.cli_investigate import register
+
+    register(cli)
+
+
+_register_investigate()

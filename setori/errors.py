@@ -6,7 +6,8 @@ Every error setori raises on purpose derives from :class:`SetoriError`::
     ├── InputError            bad input the caller can fix (status 400)
     │   ├── UnknownFormatError    a file whose format cannot be recognised
     │   ├── UnreadableInputError  a file that cannot be opened or decompressed
-    │   └── MappingError          a column mapping that does not fit the file
+    │   ├── MappingError          a column mapping that does not fit the file
+    │   └── ListFormatError       a sanctions list broken somewhere (setori.screen.lists)
     ├── StoreError            the embedded store cannot be opened or written (status 500)
     └── NotFoundError         a vessel, track or item that does not exist (status 404)
 

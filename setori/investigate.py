@@ -1,0 +1,205 @@
+"""Wiring for the Investigate verbs: lists into the store, screening, the vessel page.
+
+Like :mod:`setori.pipeline`, this is an edge module: it joins the domain
+(:mod:`setori.screen`) with the store (:mod:`setori.store`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+import pyarrow as pa
+from followthemoney import model
+from followthemoney.proxy import EntityProxy
+
+from setori.errors import NotFoundError
+from setori.screen.lists import LoadedList, load_list
+from setori.screen.match import Screener, query_key
+from setori.screen.match.records import list_id_of
+from setori.screen.model import Hit, Query
+from setori.store import decisions as decision_store
+from setori.store import lists as list_store
+from setori.store import queries
+from setori.store.events import EventFilter, read_events
+
+HITS = pa.schema(
+    [
+        ("query_ref", pa.string()),
+        ("query_key", pa.string()),
+        ("query", pa.string()),
+        ("entity_id", pa.string()),
+        ("list_id", pa.string()),
+        ("schema", pa.string()),
+        ("caption", pa.string()),
+        ("score", pa.float64()),
+        ("band", pa.string()),
+        ("decision", pa.string()),
+        ("match", pa.bool_()),
+        ("features", pa.string()),  # JSON list of {name, contribution, explanation}
+    ]
+)
+
+
+EVENT_COLUMNS = ["id", "type", "subtype", "start", "end", "lat", "lon"]
+
+
+def load_lists(
+    con: duckdb.DuckDBPyConnection, paths: Sequence[str | Path], *, list_id: str | None = None
+) -> list[tuple[LoadedList, list_store.ListDiff]]:
+    """Read each list to the end (a broken file raises before anything is stored), then store it."""
+    loaded = [load_list(path, list_id=list_id) for path in paths]
+    results = []
+    for found in loaded:
+        diff = list_store.replace_list(
+            con,
+            list_id=found.list_id,
+            source=found.source,
+            version=found.version,
+            counts=found.counts,
+            entities=found.records(),
+            meta=found.summary(),
+        )
+        results.append((found, diff))
+    return results
+
+
+def stored_entities(con: duckdb.DuckDBPyConnection) -> Iterator[EntityProxy]:
+    """Every entity of every stored list, as FtM proxies tagged with their list."""
+    for list_id in list_store.list_ids(con):
+        for record in list_store.iter_entities(con, list_id):
+            record.pop("caption", None)
+            yield model.get_proxy(record)  # ids carry their list: "ofac-…", "unsc-…"
+
+
+def build_screener(con: duckdb.DuckDBPyConnection) -> Screener:
+    """A screener over all stored lists, honouring the analysts' recorded decisions."""
+    entities = list(stored_entities(con))
+    if not entities:
+        raise NotFoundError("no sanctions list is loaded: run `setori lists load FILE` first")
+    return Screener(entities, decisions=decision_store.all_decisions(con))
+
+
+def ais_queries(con: duckdb.DuckDBPyConnection, mmsi: Sequence[int] = ()) -> list[Query]:
+    """One query per distinct identity broadcast in AIS (name, IMO, call sign per MMSI).
+
+    MMSIs seen only in position reports give an MMSI-only query (identifier tier).
+    """
+    only = "AND mmsi IN (SELECT unnest($m))" if mmsi else ""
+    params = {"m": list(mmsi)} if mmsi else None
+    rows = con.sql(
+        f"""SELECT DISTINCT mmsi, name, imo, call_sign FROM statics WHERE TRUE {only}
+            UNION
+            SELECT DISTINCT mmsi, NULL, NULL, NULL FROM positions
+            WHERE mmsi NOT IN (SELECT mmsi FROM statics) {only}
+            ORDER BY ALL""",
+        params=params,
+    ).fetchall()
+    return [_ais_query(*row) for row in rows]
+
+
+def _ais_query(mmsi: int, name: str | None, imo: int | None, call_sign: str | None) -> Query:
+    return Query(
+        schema="Vessel",
+        names=(name,) if name else (),
+        imo=str(imo) if imo else None,
+        mmsi=str(mmsi),
+        call_sign=call_sign,
+        ref=f"mmsi:{mmsi}",
+    )
+
+
+def _hit_row(query: Query, hit: Hit) -> dict[str, Any]:
+    return {
+        "query_ref": hit.query_ref,
+        "query_key": query_key(query),
+        "query": json.dumps({k: v for k, v in asdict(query).items() if v}, ensure_ascii=False),
+        "entity_id": hit.entity_id,
+        "list_id": hit.list_id,
+        "schema": hit.schema,
+        "caption": hit.caption,
+        "score": round(hit.score, 4),
+        "band": hit.band,
+        "decision": hit.decision,
+        "match": hit.match,
+        "features": json.dumps([asdict(f) for f in hit.features], ensure_ascii=False),
+    }
+
+
+def screen(
+    screener: Screener, queries_: Iterable[Query], *, limit: int = 10, alerts_only: bool = True
+) -> pa.Table:
+    """Hits of every query as a table (alerting or decided hits only, unless told otherwise)."""
+    rows = []
+    for query in queries_:
+        for hit in screener.screen(query, limit=limit):
+            if alerts_only and hit.band == "none" and hit.decision is None:
+                continue
+            rows.append(_hit_row(query, hit))
+    return pa.Table.from_pylist(rows, schema=HITS)
+
+
+def resolve_vessel(con: duckdb.DuckDBPyConnection, key: str) -> list[int]:
+    """MMSIs meant by ``key``: an MMSI, an IMO (as broadcast) or a name (as broadcast)."""
+    text = key.strip()
+    params: dict[str, Any]
+    if re.fullmatch(r"\d{9}", text):
+        sql, params = "SELECT DISTINCT mmsi FROM positions WHERE mmsi = $v", {"v": int(text)}
+    elif m := re.fullmatch(r"(?i)(?:IMO\s*)?(\d{7})", text):
+        sql, params = "SELECT DISTINCT mmsi FROM statics WHERE imo = $v", {"v": int(m.group(1))}
+    else:
+        sql = "SELECT DISTINCT mmsi FROM statics WHERE upper(name) = upper($v)"
+        params = {"v": text}
+    found = sorted(int(r[0]) for r in con.sql(sql, params=params).fetchall())
+    if not found:
+        raise NotFoundError(f"no vessel in the store matches {key!r} (MMSI, IMO or name)")
+    return found
+
+
+def vessel_page(con: duckdb.DuckDBPyConnection, key: str) -> dict[str, Any]:
+    """Everything known about a vessel: identities over time, list hits, conflicts, events."""
+    from setori.screen.identity import (
+        concat_observations,
+        find_conflicts,
+        link_hulls,
+        observations_from_entities,
+        observations_from_statics,
+    )
+
+    mmsis = resolve_vessel(con, key)
+    identities = {m: queries.identities(con, m).to_pylist() for m in mmsis}
+    statics = con.sql(
+        "SELECT * EXCLUDE (static_id) FROM statics WHERE mmsi IN (SELECT unnest($m))",
+        params={"m": mmsis},
+    ).to_arrow_table()
+    entities = list(stored_entities(con))
+    hits = pa.Table.from_pylist([], schema=HITS)
+    frames = [observations_from_statics(statics)]
+    if entities:
+        screener = Screener(entities, decisions=decision_store.all_decisions(con))
+        hits = screen(screener, ais_queries(con, mmsis), alerts_only=True)
+        by_list: dict[str, list[EntityProxy]] = {}
+        for entity in entities:
+            if entity.schema.name == "Vessel":
+                by_list.setdefault(list_id_of(entity), []).append(entity)
+        frames += [observations_from_entities(v, list_id) for list_id, v in sorted(by_list.items())]
+    linked = link_hulls(concat_observations(frames))
+    own = set(linked.filter(pl.col("mmsi").is_in(mmsis))["hull_id"].to_list())
+    conflicts = [asdict(f) for f in find_conflicts(linked) if own & set(f.hull_ids)]
+    events = read_events(con, EventFilter(mmsi=tuple(mmsis)))
+    return {
+        "key": key,
+        "mmsi": mmsis,
+        "identities": identities,
+        "hits": hits.to_pylist(),
+        "conflicts": conflicts,
+        "events": events.select(
+            ["id", "type", "subtype", "start", "end", "lat", "lon"]
+        ).to_pylist(),
+    }
