@@ -386,10 +386,33 @@ def demo(db: Path, quiet: bool) -> None:
         _print_vessels(queries.vessels(con))
         _print_counts(counts, "gfw")
         _print_events(_demo_events(con))
+        _demo_screening(con)
     finally:
         con.close()
     if failures:
         raise SystemExit(1)
+
+
+def _demo_screening(con: Any) -> None:
+    """Load the real UN and OFAC lists and screen every AIS identity in the store."""
+    from setori import investigate
+    from setori.cli_investigate import _print_hits
+    from setori.demo import demo_lists
+
+    paths = demo_lists()
+    if not paths:
+        console.print("demo: no sanctions lists found (../shared/data absent): screening skipped")
+        return
+    for found, diff in investigate.load_lists(con, paths):
+        console.print(f"demo: list {found.list_id} {found.version}: {diff.total:,} entities")
+    screener = investigate.build_screener(con)
+    ais = investigate.ais_queries(con)
+    hits = investigate.screen(screener, ais)
+    console.print(
+        f"demo: screened {len(ais):,} AIS identities against {len(screener.records):,} listed "
+        f"entities: {hits.num_rows:,} alerting hits"
+    )
+    _print_hits(hits.slice(0, 10))
 
 
 def _parse_types(value: str | None) -> tuple[str, ...]:

@@ -12,6 +12,8 @@ DEMO_FILES = (
     "dma-aislib/stream_example.txt",
     "tracktable-noaa/NYHarbor_2020_12_first_week.traj",
 )
+#: Real sanctions lists the demo loads and screens against, when ../shared/data is present.
+DEMO_LISTS = ("un-consolidated/UN_consolidated.xml", "ofac-sdn-2021/sdn.csv")
 _PACKAGED = Path(__file__).parent / "data" / "stream_example.txt"
 
 
@@ -36,3 +38,11 @@ def demo_inputs() -> list[Path]:
         if found:
             return found
     return [_PACKAGED]
+
+
+def demo_lists() -> list[Path]:
+    """The real UN and OFAC lists in ../shared/data (none when it is absent)."""
+    data = shared_data_dir()
+    if data is None:
+        return []
+    return [data / name for name in DEMO_LISTS if (data / name).exists()]
