@@ -1,9 +1,10 @@
 """Hulls and identities: observations, hull linking and conflict findings.
 
 Real data: AIS statics of ../shared/data (exactEarth via AMSA, DMA aislib, DMA FRIO) and
-the 2021 OFAC SDN CSV, turned into FollowTheMoney Vessel entities by a small helper
-(``ofac_vessels``) until the list loaders land. Hand-built cases: a few AIS static rows
+the 2021 OFAC SDN CSV, turned into FollowTheMoney Vessel entities by a small, fast helper
+(``ofac_vessels``: sdn.csv only). Hand-built cases: a few AIS static rows
 (``statics``) and Vessel entities (``vessel``) per finding kind, each with its negative.
+One test checks the helper against the real loader (:func:`setori.screen.lists.load_list`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from setori.ingest.nmea import read_nmea
+from setori import ids
 from setori.schema import STATICS
+from setori.screen.identity import codes
+from setori.screen.lists import load_list
 from setori.screen.identity import (
     OBSERVATIONS,
     ConflictParams,
@@ -262,6 +266,17 @@ def test_ofac_mmsi_against_flag(ofac: pl.DataFrame) -> None:
     apama = next(f for f in found if f.evidence["name"] == "APAMA")
     assert (apama.evidence["mid_flag"], apama.evidence["flag"]) == ("MT", "IR")
     assert "MID 256" in apama.explanation
+
+
+def test_the_ofac_loader_gives_the_same_hulls(shared_data: Path, ofac: pl.DataFrame) -> None:
+    loaded = load_list(shared_data / "ofac-sdn-2021/sdn.csv")
+    obs = observations_from_entities(loaded.entities(), "us_ofac_sdn")
+    hulls = link_hulls(obs)
+    assert hulls["hull_id"].n_unique() == link_hulls(ofac)["hull_id"].n_unique() == 406
+    imos = pl.col("kind") == "listed"
+    assert set(obs.filter(imos)["imo"].drop_nulls()) == set(ofac.filter(imos)["imo"].drop_nulls())
+    assert obs.filter(pl.col("kind") == "former").height >= 125  # the loader reads alt.csv too
+    assert len(find_conflicts(hulls, kinds=("mid_flag_mismatch",))) == 36
 
 
 def test_list_and_broadcast_join_on_imo(ofac: pl.DataFrame) -> None:
@@ -632,3 +647,13 @@ def test_hull_linking_does_not_depend_on_row_order(rows: list[dict[str, Any]], d
     again = link_hulls(obs[list(order)])
     assert first.equals(again)
     assert find_conflicts(first) == find_conflicts(again)
+
+
+@settings(max_examples=30, deadline=None)
+@given(numbers=st.lists(st.integers(0, 9_999_999), min_size=1, max_size=200))
+def test_column_check_digits_agree_with_setori_ids(numbers: list[int]) -> None:
+    imos = [f"IMO{n:07d}" for n in numbers]
+    ship, company = codes.imo_check_digits(pl.col("imo"))
+    got = pl.DataFrame({"imo": imos}).select(ship=ship, company=company)
+    expected = [(ids.imo_check(i).valid_ship, ids.imo_check(i).valid_company) for i in imos]
+    assert list(got.iter_rows()) == expected

@@ -51,21 +51,21 @@ def _canonical(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _class_b_filled(reports: pl.DataFrame) -> pl.DataFrame:
-    is_b = pl.col("msg_type") == 24
-    within = ("source", "mmsi", is_b)
-    return reports.with_columns(
-        pl.when(is_b).then(pl.col(c).forward_fill().backward_fill().over(within)).otherwise(c)
-        for c in (*_PART_A, *_PART_B)
+    rows = reports.select(pl.arg_where(pl.col("msg_type") == 24)).to_series()
+    if rows.is_empty():
+        return reports
+    parts = (*_PART_A, *_PART_B)
+    filled = reports[rows].select(
+        pl.col(parts).forward_fill().backward_fill().over("source", "mmsi")
     )
+    return reports.with_columns(reports[c].scatter(rows, filled[c]) for c in parts)
 
 
 def _runs(reports: pl.DataFrame) -> pl.DataFrame:
-    group = ("source", "mmsi")
-    changed = pl.any_horizontal(
-        pl.col(c).ne_missing(pl.col(c).shift().over(group)) for c in IDENTITY
-    )
-    first = pl.int_range(pl.len()).over(group) == 0
-    run = (first | changed).cum_sum().alias("run")
+    """Runs over reports sorted by source, MMSI and time: a run starts where the source,
+    the MMSI or any identity field differs from the report before."""
+    same = [pl.col(c).eq_missing(pl.col(c).shift()) for c in ("source", "mmsi", *IDENTITY)]
+    run = (~pl.all_horizontal(same)).cum_sum().alias("run")
     return (
         reports.with_columns(run)
         .group_by("run", maintain_order=True)

@@ -33,13 +33,17 @@ def _churn(linked: pl.DataFrame, subject: str, params: ConflictParams) -> list[F
     )
     if subject == "imo":
         claims = claims.filter(pl.col("imo_valid_ship"))
-    keyed = claims.with_columns(
-        identity=pl.concat_str(
-            codes.name_key(pl.col("name")).fill_null("-"),
-            *(pl.col(f).cast(pl.String).fill_null("-") for f in fields[1:]),
-            separator="|",
+    keyed = (
+        _candidates(claims, subject, fields, params)
+        .with_columns(
+            identity=pl.concat_str(
+                codes.name_key(pl.col("name")).fill_null("-"),
+                *(pl.col(f).cast(pl.String).fill_null("-") for f in fields[1:]),
+                separator="|",
+            )
         )
-    ).sort(subject, "observed_from", "observation_id")
+        .sort(subject, "observed_from", "observation_id")
+    )
     windows = keyed.rolling("observed_from", period=params.churn_window, group_by=subject).agg(
         n=pl.col("identity").n_unique(), ids=pl.col("observation_id")
     )
@@ -48,6 +52,14 @@ def _churn(linked: pl.DataFrame, subject: str, params: ConflictParams) -> list[F
     )
     top = busiest.group_by(subject, maintain_order=True).first()
     return [_finding(row, subject, keyed, params) for row in top.iter_rows(named=True)]
+
+
+def _candidates(
+    claims: pl.DataFrame, subject: str, fields: tuple[str, ...], params: ConflictParams
+) -> pl.DataFrame:
+    """Only subjects with enough distinct identities in all can churn within a window."""
+    distinct = pl.struct(codes.name_key(pl.col("name")), *fields[1:]).n_unique()
+    return claims.filter(distinct.over(subject) >= params.churn_min_identities)
 
 
 def _finding(row: Row, subject: str, keyed: pl.DataFrame, params: ConflictParams) -> Finding:

@@ -14,6 +14,8 @@ from setori.screen.identity.params import ConflictParams
 
 Row = dict[str, Any]
 FLAG_KINDS = ("listed", "registered")
+#: A cheap pre-filter; :func:`setori.ids.call_sign_country` decides.
+DPRK_SERIES = r"^(HM|P[5-9])"
 
 
 def mid_flag_mismatch(linked: pl.DataFrame, params: ConflictParams) -> list[Finding]:
@@ -80,8 +82,9 @@ def dprk_call_sign_foreign_flag(linked: pl.DataFrame, params: ConflictParams) ->
     """A call sign of the DPRK series (``HMA–HMZ``, ``P5A–P9Z``, ITU RR Appendix 42) on a
     vessel whose flag (claimed, else its MMSI's MID) is not KP. One finding per hull,
     call sign and flag."""
-    country = codes.map_unique(linked["call_sign"], codes.call_sign_country, pl.String())
-    flagged = linked.with_columns(
+    candidates = linked.filter(pl.col("call_sign").str.contains(DPRK_SERIES))
+    country = codes.map_unique(candidates["call_sign"], codes.call_sign_country, pl.String())
+    flagged = candidates.with_columns(
         call_sign_country=country,
         effective_flag=pl.coalesce("flag", "mid_flag"),
         flag_from=pl.when(pl.col("flag").is_not_null())

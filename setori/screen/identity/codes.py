@@ -16,6 +16,7 @@ import polars as pl
 from setori import ids
 
 _NOT_ALNUM = r"[^0-9A-Z]+"
+_COMPANY_WEIGHTS = (8, 6, 4, 2, 9, 7)
 
 
 def map_unique(values: pl.Series, fn: Callable[[Any], Any], dtype: pl.DataType) -> pl.Series:
@@ -37,14 +38,19 @@ def imos_from_ais(imo: pl.Series) -> pl.Series:
     return map_unique(imo, ids.normalize_imo, pl.String())
 
 
-def imo_valid_ship(imo: str) -> bool:
-    """The ship check digit holds."""
-    return ids.imo_check(imo).valid_ship
+def imo_check_digits(imo: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """Whether each ``IMO1234567`` passes the ship and the company check digit.
 
-
-def imo_valid_company(imo: str) -> bool:
-    """The company / registered-owner check digit holds."""
-    return ids.imo_check(imo).valid_company
+    Column twins of :func:`setori.ids.imo_check` (a test keeps them equal): ship
+    ``Σ d_i·(7−i) mod 10 = d_7``; company ``(11 − Σ d_i·w_i mod 11) mod 10 = d_7`` with
+    ``w = 8, 6, 4, 2, 9, 7`` (screening.md §3.1). Null where ``imo`` is null.
+    """
+    digits = [imo.str.slice(3 + i, 1).cast(pl.Int32, strict=False) for i in range(7)]
+    ship = pl.sum_horizontal(d * (7 - i) for i, d in enumerate(digits[:6])) % 10
+    weighted = pl.sum_horizontal(d * w for d, w in zip(digits, _COMPANY_WEIGHTS, strict=False))
+    company = (11 - weighted % 11) % 10
+    valid = imo.str.contains(r"^IMO\d{7}$") & (imo != "IMO0000000")
+    return (valid & (ship == digits[6])), (valid & (company == digits[6]))
 
 
 def mmsi_number(text: str) -> int | None:

@@ -87,10 +87,9 @@ def finish(claims: pl.DataFrame) -> pl.DataFrame:
 
     Rows are sorted by ``observation_id`` so the table does not depend on input order.
     """
+    ship, company = codes.imo_check_digits(pl.col("imo"))
     frame = claims.with_columns(
-        mid_flag=codes.mid_flags(claims["mmsi"]),
-        imo_valid_ship=codes.map_unique(claims["imo"], codes.imo_valid_ship, pl.Boolean()),
-        imo_valid_company=codes.map_unique(claims["imo"], codes.imo_valid_company, pl.Boolean()),
+        mid_flag=codes.mid_flags(claims["mmsi"]), imo_valid_ship=ship, imo_valid_company=company
     )
     frame = frame.with_columns(observation_id=observation_ids(frame), hull_id=pl.lit(None))
     return frame.select(pl.col(n).cast(t) for n, t in SCHEMA.items()).sort("observation_id")
