@@ -25,15 +25,14 @@ from followthemoney.proxy import EntityProxy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from setori.ingest.nmea import read_nmea
 from setori import ids
+from setori.ingest.nmea import read_nmea
 from setori.schema import STATICS
-from setori.screen.identity import codes
-from setori.screen.lists import load_list
 from setori.screen.identity import (
     OBSERVATIONS,
     ConflictParams,
     Finding,
+    codes,
     concat_observations,
     find_conflicts,
     findings_frame,
@@ -42,6 +41,7 @@ from setori.screen.identity import (
     observations_from_entities,
     observations_from_statics,
 )
+from setori.screen.lists import load_list
 
 T0 = datetime(2019, 5, 1, tzinfo=UTC)
 AIS_FILES = {
