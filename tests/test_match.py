@@ -392,3 +392,41 @@ def test_a_name_never_matches_a_sister_ship_with_another_numeral(
     form = data.draw(st.sampled_from(["{s} {n}", "M/V {s} NO.{n}", "{s}{n}", "{n} {s}"]))
     hit = hit_for(screener, Query(names=(form.format(s=stem, n=number),)), entity_id)
     assert hit is None or hit.score < REVIEW_AT
+
+
+# romanisation units ----------------------------------------------------------------------
+
+
+def test_every_hangul_syllable_romanises_to_ascii() -> None:
+    for code in range(0xAC00, 0xD7A4):
+        text = romanise(chr(code))
+        assert text and text.isascii() and text.isalpha(), (hex(code), text)
+
+
+@pytest.mark.parametrize(
+    ("hangul", "plain", "voiced"),
+    [
+        ("김정은", "kim chong un", "kim jong un"),
+        ("리영길", "ri yong kil", "ri yong gil"),
+        ("최룡해", "choe ryong hae", "choe ryong hae"),
+        ("박봉주", "pak pong chu", "pak bong ju"),
+        ("금운산 3", "kum un san 3", "kum un san 3"),
+    ],
+)
+def test_mccune_reischauer_syllable_by_syllable(hangul: str, plain: str, voiced: str) -> None:
+    assert romanise(hangul) == plain
+    assert romanise(hangul, voiced=True) == voiced
+
+
+@pytest.mark.parametrize(
+    ("name", "tokens"),
+    [
+        ("M/V KUM UN SAN", ("KUM", "UN", "SAN")),
+        ("M.V. Ch'ŏn-Ma-San", ("CHON", "MA", "SAN")),
+        ("SS STAR18", ("STAR", "18")),
+        ("KUM UN SAN No.03", ("KUM", "UN", "SAN", "3")),
+        ("ARGO II", ("ARGO", "2")),
+    ],
+)
+def test_vessel_name_normalisation(name: str, tokens: tuple[str, ...]) -> None:
+    assert name_key(name).tokens == tokens

@@ -3,9 +3,8 @@
 Vessel names (screening.md §C.3): prefixes ``MV``, ``M/V``, ``M.V.``, ``MT``, ``M/T``,
 ``SS`` are dropped, ``NO.``/``No`` before a number is dropped, punctuation and hyphens
 become spaces, apostrophes vanish (``CH'ONG -> CHONG``), letters and digits are split
-(``STAR18 -> STAR 18``). Numerals are digit tokens (``03 -> 3``) and Roman numerals after
-the first word (``ARGO II -> 2``; ``I``, ``V``, ``X`` only at the end); different numerals
-mean different hulls.
+(``STAR18 -> STAR 18``). Numerals are digit tokens (``03 -> 3``) and a last token that is a
+Roman numeral up to XXXIX (``ARGO II -> 2``); different numerals mean different hulls.
 
 The romanisation fold maps the usual spellings of one Korean syllable onto one key, for
 both sides of a comparison: ``ph/th/kh -> p/t/k``, token-initial ``g/d/b/j -> k/t/p/ch``,
@@ -25,8 +24,9 @@ NUMBER_SIGN = re.compile(r"\bNO\.?\s*(?=\d)|#\s*(?=\d)")
 APOSTROPHES = re.compile(r"['’‘`ʼʻ]")
 NON_ALNUM = re.compile(r"[^0-9A-Z]+")
 LETTER_DIGIT = re.compile(r"(?<=[A-Z])(?=\d)|(?<=\d)(?=[A-Z])")
-ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9,
-         "X": 10, "XI": 11, "XII": 12, "XIII": 13, "XIV": 14, "XV": 15}  # fmt: skip
+ROMAN = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")  # 1-39
+ROMAN_UNITS = {"": 0, "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8,
+               "IX": 9}  # fmt: skip
 FOLDS = (("ph", "p"), ("th", "t"), ("kh", "k"), ("eo", "o"), ("eu", "u"), ("oo", "u"),
          ("ee", "i"), ("sh", "s"))  # fmt: skip
 INITIAL_FOLDS = {"g": "k", "d": "t", "b": "p", "j": "ch", "l": "r"}
@@ -79,18 +79,24 @@ def name_key(name: str, *, vessel: bool = True) -> NameKey:
 
 
 def arabic_numerals(tokens: tuple[str, ...], *, vessel: bool) -> tuple[str, ...]:
-    """Digit tokens without leading zeros; a vessel's Roman numerals as digits.
+    """Digit tokens without leading zeros; a vessel's last token, if a Roman numeral, as digits.
 
-    A Roman numeral of two letters or more (``II``, ``XV``) counts after the first word; a
-    one-letter one (``I``, ``V``, ``X``) only as the last token.
+    Only the last token after a word: ``ARGO II`` is ``ARGO 2`` but ``I AM`` stays, and a
+    Chinese ``XI`` inside a name stays a syllable.
     """
     out = [str(int(t)) if t.isdigit() else t for t in tokens]
-    if vessel:
-        last = len(out) - 1
-        for i in range(1, len(out)):
-            if out[i] in ROMAN and (len(out[i]) > 1 or i == last):
-                out[i] = str(ROMAN[out[i]])
+    value = roman_value(out[-1]) if vessel and len(out) > 1 and not out[-2].isdigit() else None
+    if value:
+        out[-1] = str(value)
     return tuple(out)
+
+
+def roman_value(token: str) -> int | None:
+    """The value of a Roman numeral from I to XXXIX, else None."""
+    found = ROMAN.match(token) if token else None
+    if found is None:
+        return None
+    return 10 * len(found.group(1)) + ROMAN_UNITS[found.group(2)]
 
 
 @lru_cache(maxsize=200_000)

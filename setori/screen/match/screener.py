@@ -10,7 +10,6 @@ query variants (:mod:`.party`). Each hit's score is the clipped sum of its featu
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -71,9 +70,7 @@ class Screener:
         self.records: list[EntityRecord] = [make_record(e) for e in matchable]
         self.decisions = checked(decisions)
         self.identifiers = IdentifierIndex(self.records)
-        self.forms: dict[int, list[NameForm]] = defaultdict(list)
-        for i, record in enumerate(self.records):
-            self.forms[i] = name_forms(record, i)
+        self.forms = [name_forms(record, i) for i, record in enumerate(self.records)]
         self.vessels = self._index([i for i, r in enumerate(self.records) if r.is_vessel], True)
         self.parties = self._index(
             [i for i, r in enumerate(self.records) if not r.is_vessel], False
