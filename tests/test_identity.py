@@ -26,6 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from setori import ids
+from setori.errors import InputError
 from setori.ingest.nmea import read_nmea
 from setori.schema import STATICS
 from setori.screen.identity import (
@@ -160,7 +161,7 @@ def test_exact_earth_statics_collapse_into_runs(ais: dict[str, pl.DataFrame]) ->
 def test_ais_imo_sentinel_is_no_claim_but_stays_in_raw(ais: dict[str, pl.DataFrame]) -> None:
     obs = ais["exact_earth"]
     sentinel = obs.filter(pl.col("raw").str.contains('"imo":1073741823'))
-    assert sentinel.height >= 2  # 2^30-1: several MMSIs, no shared identity
+    assert sentinel["mmsi"].n_unique() == 14  # 2^30-1: 14 MMSIs, no shared identity
     assert sentinel["imo"].null_count() == sentinel.height
     assert find_conflicts(link_hulls(obs), kinds=("imo_on_two_mmsis",)) == []
 
@@ -328,6 +329,11 @@ def test_entity_claims_by_kind() -> None:
     assert claims["former"] == (["XIN HAI"], [], ["MN"])
     assert claims["fraudulent"] == ([], ["IMO8712362"], ["TZ"])
     assert link_hulls(obs)["hull_id"].n_unique() == 1
+
+
+def test_statics_without_identity_columns_are_refused() -> None:
+    with pytest.raises(InputError, match=r"statics lack columns \['imo'"):
+        observations_from_statics(statics(dict(mmsi=1)).drop_columns(["imo"]))
 
 
 def test_empty_inputs() -> None:

@@ -17,17 +17,22 @@ from __future__ import annotations
 import polars as pl
 import pyarrow as pa
 
+from setori.errors import InputError
 from setori.screen.identity import codes
 
 IDENTITY = ("imo", "name", "call_sign", "length_m", "beam_m")
 _PART_A = ("name",)
 _PART_B = ("call_sign", "length_m", "beam_m")
 _ORDER = ("source", "mmsi", "ts", "line_no", *IDENTITY)
+NEEDED = (*_ORDER, "msg_type", "ship_type")
 
 
 def broadcast_claims(statics: pa.Table | pl.DataFrame) -> pl.DataFrame:
     """The claimed columns of one broadcast observation per run (see the module doc)."""
     frame = statics if isinstance(statics, pl.DataFrame) else pl.DataFrame(statics)
+    missing = [c for c in NEEDED if c not in frame.columns]
+    if missing:
+        raise InputError(f"statics lack columns {missing}; expected setori.schema.STATICS")
     reports = _class_b_filled(_canonical(frame).sort(_ORDER, nulls_last=True))
     return _claims(_runs(reports))
 
