@@ -38,6 +38,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
 
@@ -255,20 +256,24 @@ def background_traffic(
     report_every: timedelta = timedelta(minutes=1),
     first_mmsi: int = 412_000_000,
     turn_every: timedelta | None = None,
+    since: timedelta = timedelta(0),
 ) -> pl.DataFrame:
     """``n_vessels`` transiting straight at 8-16 kn from random points of ``box`` (lat0, lon0,
     lat1, lon1), reporting every ``report_every`` (with a random phase) for ``duration``;
     vectorised. With ``turn_every`` each vessel patrols instead: it reverses its course every
-    ``turn_every``, so it stays within ``turn_every`` x speed of its start (open sea only)."""
+    ``turn_every``, so it stays within ``turn_every`` x speed of its start (open sea only).
+    ``since``: the reports from ``start + since`` on (the same vessels for the same ``rng``
+    state, so consecutive periods of one fleet can be generated one at a time)."""
     n_reports = int(duration / report_every)
     lat0 = rng.uniform(box[0], box[2], n_vessels)
     lon0 = rng.uniform(box[1], box[3], n_vessels)
     speed = rng.uniform(8.0, 16.0, n_vessels)
     course = rng.uniform(0.0, 360.0, n_vessels)
     phase_ms = rng.integers(0, report_every // timedelta(milliseconds=1), n_vessels)
-    t_s = np.arange(n_reports) * report_every.total_seconds()
+    t_s = since.total_seconds() + np.arange(n_reports) * report_every.total_seconds()
     run_m = speed[:, None] * MPS_PER_KN * _back_and_forth(t_s, turn_every)[None, :]
-    back = np.fmod(t_s // (turn_every or duration).total_seconds(), 2)[None, :] == 1
+    turns = np.zeros_like(t_s) if turn_every is None else t_s // turn_every.total_seconds()
+    back = np.fmod(turns, 2)[None, :] == 1
     course_now = np.where(back, course[:, None] + 180.0, course[:, None]) % 360
     lat = lat0[:, None] + run_m * np.cos(np.radians(course))[:, None] / M_PER_DEG
     lon = lon0[:, None] + run_m * np.sin(np.radians(course))[:, None] / (
@@ -308,19 +313,26 @@ def anchorage_traffic(
     radius_m: float = 2000.0,
     report_every: timedelta = timedelta(minutes=1),
     first_mmsi: int = 413_000_000,
+    centres: npt.NDArray[np.float64] | None = None,
+    since: timedelta = timedelta(0),
 ) -> pl.DataFrame:
     """``n_vessels`` at anchor in ``n_clusters`` anchorages (anchors uniform in a disc of
     ``radius_m``), swinging on a 60 m circle every 6 h with 3 m noise; vectorised. Anchored
     neighbours closer than an encounter's ``max_distance_m`` are genuine (unplanted)
-    encounters by the definition: this is the dense case detectors must stay fast on."""
+    encounters by the definition: this is the dense case detectors must stay fast on.
+    ``centres``: the anchorages' (lat, lon) rows (default: ``n_clusters`` random points of
+    ``box``); ``since`` as in :func:`background_traffic`."""
     n_reports = int(duration / report_every)
     centre = rng.integers(0, n_clusters, n_vessels)
-    c_lat = rng.uniform(box[0], box[2], n_clusters)[centre]
-    c_lon = rng.uniform(box[1], box[3], n_clusters)[centre]
+    if centres is None:
+        c_lat = rng.uniform(box[0], box[2], n_clusters)[centre]
+        c_lon = rng.uniform(box[1], box[3], n_clusters)[centre]
+    else:
+        c_lat, c_lon = centres[centre, 0], centres[centre, 1]
     r = radius_m * np.sqrt(rng.uniform(0, 1, n_vessels))
     bearing = rng.uniform(0, 2 * np.pi, n_vessels)
     phase = rng.uniform(0, 2 * np.pi, n_vessels)
-    t_s = np.arange(n_reports) * report_every.total_seconds()
+    t_s = since.total_seconds() + np.arange(n_reports) * report_every.total_seconds()
     swing = phase[:, None] + 2 * np.pi * t_s[None, :] / (6 * 3600)
     north = (r * np.cos(bearing))[:, None] + 60 * np.cos(swing) + rng.normal(0, 3, swing.shape)
     east = (r * np.sin(bearing))[:, None] + 60 * np.sin(swing) + rng.normal(0, 3, swing.shape)

@@ -34,7 +34,7 @@ import polars as pl
 import pyarrow as pa
 
 from setori.detect.events import EVENTS, empty_events
-from setori.detect.run import Detection, check_request, detect
+from setori.detect.run import Detection, Positions, check_request, detect
 from setori.errors import InputError
 
 log = logging.getLogger("setori.detect")
@@ -45,7 +45,7 @@ _EVENT_TYPE = {"zone_entry": "zone"}
 #: What makes a continuation the same event (besides overlapping in time).
 _SAME_EVENT = ["type", "subtype", "mmsi", "segment_ids"]
 
-LoadWindow = Callable[[datetime, datetime], pa.Table]
+LoadWindow = Callable[[datetime, datetime], Positions]
 LoadStatics = Callable[[datetime, datetime], pa.Table | None]
 
 
@@ -69,13 +69,15 @@ def detect_windowed(
     types: Sequence[str] = (),
     load_statics: LoadStatics | None = None,
     on_window: Callable[[datetime, datetime], None] | None = None,
+    on_detector: Callable[[str], None] | None = None,
 ) -> Detection:
     """Events starting in ``[start, end)``, detected window by window (module docstring).
 
     ``load_window(t0, t1)`` returns the positions with ``t0 <= ts < t1`` (columns as for
     :func:`~setori.detect.run.detect`, with ``row_id`` and ``segment_id``);
     ``load_statics(t0, t1)`` the static reports, when given. ``on_window(c0, c1)`` is
-    called before each core is processed.
+    called before each core is processed, ``on_detector(name)`` before each detector runs
+    (as in :func:`~setori.detect.run.detect`).
     """
     _check(start, end, window, overlap)
     wanted = check_request(profile, types)
@@ -85,7 +87,11 @@ def detect_windowed(
             on_window(c0, c1)
         t0, t1 = c0 - overlap, c1 + overlap
         statics = load_statics(t0, t1) if load_statics is not None else None
-        events = detect(load_window(t0, t1), statics, profile=profile, types=wanted).events
+        positions = load_window(t0, t1)
+        events = detect(
+            positions, statics, profile=profile, types=wanted, on_detector=on_detector
+        ).events
+        del positions
         inside, before = _split_by_start(events, c0, c1)
         kept = _extend(_once([kept, inside]), before)
         log.info("window %s - %s: %d events kept", c0, c1, inside.num_rows)
