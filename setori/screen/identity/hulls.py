@@ -64,8 +64,8 @@ def simultaneous_imo_claims(
     """Pairs of broadcasts of one ship-valid IMO by two MMSIs whose time spans overlap
     (or come within ``simultaneity``): columns ``imo`` and ``*_a`` / ``*_b`` of
     ``observation_id``, ``hull_id``, ``mmsi``, ``name``, ``source``, ``observed_from``,
-    ``observed_to``,
-    with ``mmsi_a < mmsi_b``."""
+    ``observed_to``, with ``mmsi_a < mmsi_b``. Use the same ``simultaneity`` here, in
+    :func:`link_hulls` and in ``ConflictParams``."""
     cols = ("observation_id", "hull_id", "mmsi", "name", "source", "observed_from", "observed_to")
     claims = observations.filter(
         pl.col("kind") == "broadcast", pl.col("imo_valid_ship"), pl.col("mmsi").is_not_null()
