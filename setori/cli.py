@@ -14,6 +14,7 @@ from typing import Any, BinaryIO
 
 import click
 import pyarrow as pa
+import pyarrow.compute as pc
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -521,6 +522,12 @@ def detect(
     show_default=True,
     help="Output format (json = one event per line).",
 )
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="Include what the profile's default view hides (gfw: in-port encounters).",
+)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="File (default stdout).")
 def events(
     db: Path | None,
@@ -531,9 +538,13 @@ def events(
     until: datetime | None,
     bbox: str | None,
     fmt: str,
+    show_all: bool,
     output: Path | None,
 ) -> None:
     """Export stored events with their tags and evidence.
+
+    By default each profile's view applies: the gfw profile hides encounters within 10 km of
+    a port or anchorage, as Global Fishing Watch does (they stay stored; --all shows them).
 
     Example:
 
@@ -549,8 +560,21 @@ def events(
         table = event_store.read_events(con, where)
     finally:
         con.close()
+    if not show_all:
+        table = _default_views(table)
     with _output(output) as out:
         export_events.write_events(table, out, fmt)
+
+
+def _default_views(table: pa.Table) -> pa.Table:
+    """Each profile's default view over its own events (events stay stored either way)."""
+    from setori.detect.context import default_view
+
+    parts = []
+    for profile in sorted(set(table.column("profile").to_pylist())):
+        mine = table.filter(pc.equal(table.column("profile"), profile))
+        parts.append(default_view(mine, profile))
+    return pa.concat_tables(parts) if parts else table
 
 
 def _wide() -> Console:

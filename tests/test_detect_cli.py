@@ -67,3 +67,18 @@ def test_python_api_detect_and_events(shared_data: Path, db: Path) -> None:
     import setori.detect.events as ev  # the subpackage stays importable beside the verb
 
     assert stored.schema.names == ev.EVENTS.names
+
+
+def test_gfw_default_view_hides_in_port_encounters(shared_data: Path, db: Path) -> None:
+    """NY Harbor: tugs and barges alongside at piers are encounters, all in port, so the gfw
+    view hides every one of them while `--all` still shows them with their port tags."""
+    _run("ingest", str(shared_data / "tracktable-noaa/NYHarbor_2020_12_first_week.traj"),
+         "--db", str(db), "-q")  # fmt: skip
+    _run("detect", "--db", str(db), "--types", "encounter", "--until", "2020-12-03", "-q")
+    stored = _events(db, "--all")
+    assert len(stored) > 5
+    assert _events(db) == []
+    for event in stored:
+        tags = event["tags"]
+        assert isinstance(tags, dict)
+        assert min(tags["distance_to_port_km"], tags["distance_to_anchorage_km"]) < 10
