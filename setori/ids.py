@@ -21,6 +21,7 @@ the claim and flag it rather than drop it.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import re
 from dataclasses import dataclass
@@ -223,25 +224,33 @@ def call_sign_country(value: str | None) -> str | None:
     sign = normalize_call_sign(value)
     if sign is None or len(sign) < 2:
         return None
-    head = sign[:3]
+    return _head_country(sign[:3])
+
+
+@lru_cache(maxsize=8192)
+def _head_country(head: str) -> str | None:
+    """The country of a call sign's first two or three characters (all the answer depends on)."""
     direct = _series_country(head) if len(head) == 3 and head[2].isalpha() else None
     if direct is not None:
         return direct
-    whole = _series_country(sign[:2] + "A"), _series_country(sign[:2] + "Z")
+    whole = _series_country(head[:2] + "A"), _series_country(head[:2] + "Z")
     if whole[0] is not None and whole[0] == whole[1]:
         return whole[0]
-    first = _series_country(sign[0] + "AA"), _series_country(sign[0] + "ZZ")
+    first = _series_country(head[0] + "AA"), _series_country(head[0] + "ZZ")
     return first[0] if first[0] is not None and first[0] == first[1] else None
 
 
 def _series_country(series: str) -> str | None:
-    for low, high, iso in _call_sign_series():
-        if low <= series <= high:
-            return iso
-    return None
+    """Bisect the sorted, disjoint series table for the range holding ``series``."""
+    lows, highs, countries = _call_sign_series()
+    i = bisect.bisect_right(lows, series) - 1
+    return countries[i] if i >= 0 and series <= highs[i] else None
 
 
 @lru_cache(maxsize=1)
-def _call_sign_series() -> tuple[tuple[str, str, str], ...]:
+def _call_sign_series() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """Lows, highs and ISO-2 codes of the series, sorted by low (the ranges are disjoint)."""
     with (_DATA / "itu-callsign-series.csv").open(newline="", encoding="utf-8") as fh:
-        return tuple((r["series_from"], r["series_to"], r["iso2"]) for r in csv.DictReader(fh))
+        rows = sorted((r["series_from"], r["series_to"], r["iso2"]) for r in csv.DictReader(fh))
+    lows, highs, countries = zip(*rows, strict=True)
+    return lows, highs, countries
