@@ -1,0 +1,95 @@
+"""``python -m setori.screen.evaluation build|run`` (docs/screening-eval.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from setori.errors import SetoriError
+from setori.screen.evaluation.build import DEFAULT_DIR, DEFAULT_SEED, build_rows, write_set
+from setori.screen.evaluation.corpus import DEFAULT_OFAC, DEFAULT_UN, Corpus
+from setori.screen.evaluation.report import render, replace_results
+from setori.screen.evaluation.run import EvalSet, evaluate, report
+from setori.screen.evaluation.scoring import SCORERS
+
+FROZEN_RUN = "frozen_run.json"
+DOC = Path(__file__).parents[3] / "docs" / "screening-eval.md"
+folder_option = click.option(
+    "--folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_DIR,
+    show_default=True,
+    help="Where eval_set.jsonl, eval_meta.json and frozen_run.json live.",
+)
+
+
+@click.group()
+def cli() -> None:
+    """Measure screening on a labelled set drawn from the real UN and OFAC lists."""
+
+
+@cli.command()
+@click.option("--un", type=click.Path(exists=True, path_type=Path), default=DEFAULT_UN)
+@click.option("--ofac", type=click.Path(exists=True, path_type=Path), default=DEFAULT_OFAC)
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True)
+@folder_option
+def build(un: Path, ofac: Path, seed: int, folder: Path) -> None:
+    """Build eval_set.jsonl and eval_meta.json from the lists (deterministic for a seed).
+
+    Example:
+
+        python -m setori.screen.evaluation build --seed 1718
+    """
+    rows, meta = build_rows(Corpus.load([un, ofac]), seed)
+    write_set(folder, rows, meta)
+    click.echo(f"{len(rows)} rows in {len(meta['slices'])} slices -> {folder}")
+
+
+@cli.command()
+@click.option(
+    "--scorers",
+    default=",".join(SCORERS),
+    show_default=True,
+    help="Comma-separated: setori, logic-v2, logic-v1.",
+)
+@click.option("--freeze", is_flag=True, help=f"Write {FROZEN_RUN} and the tables in {DOC.name}.")
+@folder_option
+def run(scorers: str, freeze: bool, folder: Path) -> None:
+    """Run setori and the baselines on the frozen set and print the per-slice tables.
+
+    Example:
+
+        python -m setori.screen.evaluation run --freeze
+    """
+    names = [s.strip() for s in scorers.split(",") if s.strip()]
+    unknown = sorted(set(names) - set(SCORERS))
+    if unknown or "setori" not in names:
+        raise click.BadParameter(
+            f"{unknown or names}; choose from {list(SCORERS)}, setori included"
+        )
+    eval_set = EvalSet.read(folder)
+    outcomes, seconds = evaluate(eval_set.rows, eval_set.indexes(), names)
+    result = report(eval_set, outcomes, seconds)
+    click.echo(render(result))
+    if freeze:
+        text = json.dumps(result, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+        (folder / FROZEN_RUN).write_text(text, encoding="utf-8")
+        if DOC.exists():
+            DOC.write_text(
+                replace_results(DOC.read_text(encoding="utf-8"), result), encoding="utf-8"
+            )
+
+
+def main() -> None:
+    """Entry point: a SetoriError becomes one line and exit status 1."""
+    try:
+        cli(standalone_mode=True)
+    except SetoriError as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(1) from exc
+
+
+if __name__ == "__main__":
+    main()
