@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import click
 
+import setori
 from setori.errors import SetoriError
 from setori.screen.evaluation.build import DEFAULT_DIR, DEFAULT_SEED, build_rows, write_set
 from setori.screen.evaluation.corpus import DEFAULT_OFAC, DEFAULT_UN, Corpus
@@ -54,9 +56,21 @@ def build(un: Path, ofac: Path, seed: int, folder: Path) -> None:
     show_default=True,
     help="Comma-separated: setori, logic-v2, logic-v1.",
 )
-@click.option("--freeze", is_flag=True, help=f"Write {FROZEN_RUN} and the tables in {DOC.name}.")
+@click.option("--freeze", is_flag=True, help=f"Write {FROZEN_RUN} and the tables in --doc.")
+@click.option(
+    "--doc",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DOC,
+    show_default=True,
+    help="The Markdown file whose generated tables --freeze replaces.",
+)
+@click.option(
+    "--code-version",
+    default=None,
+    help="What setori code ran (default: git HEAD, and whether setori/screen/match is dirty).",
+)
 @folder_option
-def run(scorers: str, freeze: bool, folder: Path) -> None:
+def run(scorers: str, freeze: bool, doc: Path, code_version: str | None, folder: Path) -> None:
     """Run setori and the baselines on the frozen set and print the per-slice tables.
 
     Example:
@@ -72,14 +86,30 @@ def run(scorers: str, freeze: bool, folder: Path) -> None:
     eval_set = EvalSet.read(folder)
     outcomes, seconds = evaluate(eval_set.rows, eval_set.indexes(), names)
     result = report(eval_set, outcomes, seconds)
+    result["code"] = code_version or git_version()
     click.echo(render(result))
     if freeze:
         text = json.dumps(result, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
         (folder / FROZEN_RUN).write_text(text, encoding="utf-8")
-        if DOC.exists():
-            DOC.write_text(
-                replace_results(DOC.read_text(encoding="utf-8"), result), encoding="utf-8"
-            )
+        if doc.exists():
+            updated = replace_results(doc.read_text(encoding="utf-8"), result)
+            doc.write_text(updated, encoding="utf-8")
+
+
+def git_version() -> str:
+    """The git commit of the setori that ran, marked when the matcher has local changes."""
+    root = str(Path(setori.__file__).parents[1])
+    try:
+        head = _git(root, "rev-parse", "--short", "HEAD")
+        dirty = _git(root, "status", "--porcelain", "--", "setori/screen/match")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return head + (" + uncommitted changes in setori/screen/match" if dirty else "")
+
+
+def _git(root: str, *args: str) -> str:
+    done = subprocess.run(["git", "-C", root, *args], capture_output=True, text=True, check=True)
+    return done.stdout.strip()
 
 
 def main() -> None:

@@ -100,6 +100,7 @@ class Context:
         index: IndexName = "full",
         script: str = "latin",
         imo: str | None = None,
+        flag: str | None = None,
         suffix: str = "",
     ) -> EvalRow:
         """A row about ``entity`` (the query's schema and slice come from it)."""
@@ -111,7 +112,7 @@ class Context:
         row_id += suffix
         return EvalRow(
             row_id=row_id,
-            query=Query(schema=schema, names=tuple(names), imo=imo, ref=row_id),
+            query=Query(schema=schema, names=tuple(names), imo=imo, flag=flag, ref=row_id),
             expected=label.expected,
             acceptable=tuple(sorted(set(label.acceptable) - {label.expected or ""})),
             forbidden=tuple(sorted(set(label.forbidden))),

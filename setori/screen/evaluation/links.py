@@ -10,7 +10,10 @@ lists print (screening.md §D.1):
 * ``same_name``: DPRK entries whose names are the same tokens in any order (legal forms such
   as ``CORPORATION``/``CORP`` dropped), persons only when their birth years do not disagree.
   These only make twins (so an alert on the other list's entry is no false alarm); no
-  cross-list query is built on them, it would be a copy of a listed name.
+  cross-list query is built on them, it would be a copy of a listed name;
+* ``dob_tokens``: persons of any programme in different lists with the same full birth date
+  and at least two name words in common (``Tarkhan Ismailovich GAZIYEV`` / ``TARKHAN
+  ISMAILOVICH GAZIEV``); twins only, like ``same_name``.
 
 :class:`Links` holds the direct links and their connected components ("twins").
 """
@@ -31,7 +34,9 @@ MIN_PASSPORT = 6
 FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 STRENGTHS: dict[str, Strength] = {
     "passport": "STRONG", "imo": "STRONG", "dob_surname": "MEDIUM", "same_name": "MEDIUM",
+    "dob_tokens": "MEDIUM",
 }  # fmt: skip
+MIN_SHARED_WORDS = 2
 #: Links a cross-list query may be built on (same_name would only copy a listed name).
 QUERY_LINKS = frozenset({"passport", "imo", "dob_surname"})
 LEGAL_FORMS = frozenset({"CORPORATION", "CORP", "COMPANY", "CO", "LTD", "LIMITED", "INC", "LLC"})
@@ -83,6 +88,7 @@ def find_links(corpus: Corpus) -> Links:
     orgs = [o for o in corpus.of_schema("Organization", "Company") if is_dprk(o)]
     _join(links, orgs, "same_name", _org_keys, across=corpus)
     _join_persons_by_name(links, dprk, corpus)
+    _join_persons_by_dob_words(links, persons, corpus)
     links.groups = _components(links.direct)
     return links
 
@@ -145,6 +151,27 @@ def _join_persons_by_name(links: Links, persons: list[EntityProxy], corpus: Corp
                 years_a, years_b = _years(a), _years(b)
                 if not years_a or not years_b or years_a & years_b:
                     links.direct[(a_id, b_id)] = Link("same_name", key)
+
+
+def _join_persons_by_dob_words(links: Links, persons: list[EntityProxy], corpus: Corpus) -> None:
+    """Link persons of different lists born the same day who share two name words."""
+    by_date: dict[str, list[EntityProxy]] = defaultdict(list)
+    for person in persons:
+        for date in {d for d in person.get("birthDate") if FULL_DATE.match(d)}:
+            if not date.endswith("-01-01"):  # often a year-only birth date padded
+                by_date[date].append(person)
+    for date, found in sorted(by_date.items()):
+        for i, a in enumerate(found):
+            for b in found[i + 1 :]:
+                a_id, b_id = str(a.id), str(b.id)
+                if corpus.list_of[a_id] == corpus.list_of[b_id] or links.link(a_id, b_id):
+                    continue
+                if len(_words(a) & _words(b)) >= MIN_SHARED_WORDS:
+                    links.direct[(a_id, b_id)] = Link("dob_tokens", date)
+
+
+def _words(entity: EntityProxy) -> set[str]:
+    return {w for n in names_of(entity) for w in name_key(n).split()}
 
 
 def _years(entity: EntityProxy) -> set[str]:

@@ -87,7 +87,7 @@ def tally_by(
 #: The groups the issue's targets are stated for (docs/screening-eval.md).
 TIERS: dict[str, Callable[[EvalRow], bool]] = {
     "vessel": lambda r: r.schema == "vessel",
-    "vessel, name only": lambda r: r.schema == "vessel" and not r.query.imo,
+    "vessel, name only": lambda r: r.schema == "vessel" and not (r.query.imo or r.query.flag),
     "vessel, sister-ship checks": lambda r: (
         r.schema == "vessel" and bool(r.forbidden) and r.perturbation != "same_name_other_imo"
     ),

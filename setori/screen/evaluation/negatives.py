@@ -11,6 +11,7 @@ namesakes), and their names become queries that must not alert on what stays lis
 * ``same_stem``: DPRK companies sharing first and last words (``KOREA ... TRADING
   CORPORATION``) must not hit each other;
 * ``other_programme``: vessels, companies and persons from other programmes (easy);
+  ``sister_ship_flag`` and ``other_programme_flag``: a held-out vessel's name with its flag;
 * ``same_name_other_imo``: a listed DPRK vessel's name with the IMO number of a held-out
   vessel (a different hull sharing the name) must not hit the listed vessel.
 
@@ -46,9 +47,8 @@ NUMERALS = tuple(str(n) for n in range(1, 10))
 class Holdout:
     """The held-out entries: each chosen one with the hard negatives it must not hit."""
 
-    chosen: dict[str, tuple[str, tuple[str, ...]]] = field(
-        default_factory=dict
-    )  # id -> (kind, forbidden)
+    #: entity id -> (the kind of negative, the hard negatives it must not hit)
+    chosen: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
     removed: set[str] = field(default_factory=set)  # chosen ones, their twins and namesakes
 
     def hold(self, ctx: Context, entity_id: str, kind: str, forbidden: Iterable[str]) -> bool:
@@ -104,6 +104,11 @@ def holdout_rows(ctx: Context, holdout: Holdout) -> Iterator[EvalRow]:
         yield ctx.row(entity, kind, [name], label, source=source, index="holdout")
         if kind == "sister_ship":
             yield from _sister_variants(ctx, entity, label, source)
+        for flag in entity.get("flag", quiet=True)[:1]:  # vessels: as AIS would give it
+            yield ctx.row(
+                entity, f"{kind}_flag", [name], label, source=f"{source}, with its flag {flag}",
+                index="holdout", flag=flag,
+            )  # fmt: skip
         if kind == "same_surname" and is_korean(ctx, entity):
             parsed = ctx.person_name(entity)
             hangul = perturb.hangul_rendering(parsed) if parsed else None

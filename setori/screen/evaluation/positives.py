@@ -6,8 +6,9 @@
 * ``alias`` / ``former_name``: a listed a.k.a. / f.k.a. (an alias in another script is
   sliced by its script, and asks for the other list's entry when there is one);
 * seeded perturbations of the primary name (:mod:`.perturb`), Hangul renderings of DPRK
-  persons' names (``hangul_rendered``, WEAK), and for vessels and companies with an IMO
-  number ``with_imo`` (a perturbed name plus the IMO) and ``imo_only``.
+  persons' names (``hangul_rendered``, WEAK), for vessels and companies with an IMO
+  number ``with_imo`` (a perturbed name plus the IMO) and ``imo_only``, and for vessels
+  with a listed flag ``swap_flag`` (the ``swap`` query plus the flag).
 
 Vessel rows forbid the vessel's sister ships: an alert on one is a sister-ship false positive.
 """
@@ -35,6 +36,7 @@ def vessel_rows(ctx: Context) -> Iterator[EvalRow]:
         forbidden = sorted(sister_ids.get(str(vessel.id), ()))
         yield from _named_rows(ctx, vessel, perturb.VESSEL, forbidden)
         yield from _imo_rows(ctx, vessel, perturb.VESSEL, forbidden)
+        yield from _flag_rows(ctx, vessel, forbidden)
 
 
 def organization_rows(ctx: Context) -> Iterator[EvalRow]:
@@ -116,6 +118,18 @@ def _imo_rows(
     label = Label(entity_id, label.acceptable + tuple(same_imo), label.forbidden)
     source = f"{_where(ctx, entity, 'imoNumber')} {imo}"
     yield ctx.row(entity, "imo_only", [], label, source=source, imo=imo)
+
+
+def _flag_rows(ctx: Context, vessel: EntityProxy, forbidden: list[str]) -> Iterator[EvalRow]:
+    """The ``swap`` query again, now with the vessel's listed flag (as AIS would give it)."""
+    entity_id = str(vessel.id)
+    flags = vessel.get("flag", quiet=True)
+    name = vessel.get("name")[0]
+    swapped = perturb.swap_letters(name, ctx.rng(entity_id, "swap"))
+    if flags and swapped is not None:
+        label = ctx.label(entity_id, name, forbidden=forbidden)
+        source = f"{_where(ctx, vessel, 'name')}, swap (seed {ctx.seed}), flag {flags[0]}"
+        yield ctx.row(vessel, "swap_flag", [swapped], label, source=source, flag=flags[0])
 
 
 def _person_perturbed(ctx: Context, person: EntityProxy) -> Iterator[EvalRow]:

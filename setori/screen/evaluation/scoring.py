@@ -92,6 +92,8 @@ def query_entity(row: EvalRow) -> EntityProxy:
         entity.add("name", name)
     if row.query.imo and entity.schema.get("imoNumber"):
         entity.add("imoNumber", row.query.imo)
+    if row.query.flag and entity.schema.get("flag"):
+        entity.add("flag", row.query.flag)
     if row.query.birth_date and entity.schema.get("birthDate"):
         entity.add("birthDate", row.query.birth_date)
     return entity
