@@ -1,8 +1,8 @@
 """CI gate on screening accuracy (docs/screening-eval.md).
 
 Runs setori's Screener over every row of the frozen evaluation set
-tests/data/screening-eval/eval_set.jsonl (about 4,800 queries drawn from the real UN and
-OFAC lists in /work/shared/data; 40-50 s on the 2-core dev machine, no sampling) and fails
+tests/data/screening-eval/eval_set.jsonl (about 5,000 queries drawn from the real UN and
+OFAC lists in the ``shared_data`` folder; 35-45 s on the 2-core dev machine, no sampling) and fails
 when any slice's F1 falls more than 0.02 below frozen_run.json, when a negative slice's
 false-alarm rate rises more than 0.02, or on any sister-ship false positive. The baselines
 (logic-v2, logic-v1) are not rerun here.
@@ -38,8 +38,8 @@ def eval_set() -> EvalSet:
 
 
 @pytest.fixture(scope="module")
-def corpus(eval_set: EvalSet) -> Corpus:
-    return eval_set.load_corpus()
+def corpus(eval_set: EvalSet, shared_data: Path) -> Corpus:
+    return eval_set.load_corpus(shared_data)
 
 
 @pytest.fixture(scope="module")

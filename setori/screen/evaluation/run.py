@@ -54,9 +54,16 @@ class EvalSet:
         """sha256 of the rows file."""
         return hashlib.sha256((self.folder / SET_FILE).read_bytes()).hexdigest()
 
-    def load_corpus(self) -> Corpus:
-        """The lists the set was built from; fails if any file has changed since."""
-        corpus = Corpus.load(Path(info["path"]) for info in self.meta["lists"])
+    def load_corpus(self, data_dir: Path | None = None) -> Corpus:
+        """The lists the set was built from; fails if any file has changed since.
+
+        ``data_dir`` replaces the shared-data folder the paths were recorded under
+        (``.../un-consolidated/UN_consolidated.xml`` -> ``data_dir/un-consolidated/...``).
+        """
+        paths = [Path(info["path"]) for info in self.meta["lists"]]
+        if data_dir is not None:
+            paths = [data_dir / p.parent.name / p.name for p in paths]
+        corpus = Corpus.load(paths)
         for info in self.meta["lists"]:
             found = corpus.lists[info["list_id"]]
             if found.digest != info["digest"]:
