@@ -3,7 +3,8 @@
 Entities are built with ``followthemoney.model.make_entity`` from names read out of the
 shared OFAC SDN 2021 CSV and UN consolidated XML (``shared_data`` fixture), never typed by
 hand. Queries are typed: list names with one perturbation, Hangul renderings checked
-against the list spelling, Han characters taken from the UN XML.
+against the list spelling, Han characters taken from the UN XML, and the short AIS names
+(with their MMSIs) that ``python -m setori demo`` broadcast from real Danish traffic.
 """
 
 from __future__ import annotations
@@ -18,13 +19,18 @@ from followthemoney.proxy import EntityProxy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from rigour.text.distance import levenshtein
 
 from setori.errors import InputError
+from setori.ids import normalize_flag
 from setori.screen.match import Screener, query_key
 from setori.screen.match.hangul import romanise
 from setori.screen.match.hanja_reading import reading_table
+from setori.screen.match.korean_names import readings
 from setori.screen.match.names import name_key
 from setori.screen.match.screener import prepare
+from setori.screen.match.vessel import is_transposition
+from setori.screen.match.weights import MEDIUM_NAME_MAX, SHORT_SWAP_MAX
 from setori.screen.model import REVIEW_AT, STRONG_AT, Hit, Query
 
 IMO_REMARK = re.compile(r"IMO (\d{7})")
@@ -211,14 +217,111 @@ def one_letter_typos(name: str) -> list[str]:
     return typos + ([swapped] if swapped and swapped != name else [])
 
 
-def test_one_letter_typos_match(screener: Screener, rows: dict) -> None:
+def typos_by_length(rows: dict, *, short: bool) -> list[tuple[str, str, str, list[str]]]:
+    """(entity id, typo, listed name, row) for DPRK vessel names up to or over 7 characters."""
+    return [
+        (entity_id, typo, name, rows[entity_id.removeprefix("ofac-")])
+        for entity_id, name in dprk_vessel_names(rows)
+        if (len(name_key(name).collapsed) <= MEDIUM_NAME_MAX) == short
+        for typo in one_letter_typos(name)
+    ]
+
+
+def test_one_letter_typos_on_long_names_match(screener: Screener, rows: dict) -> None:
     misses = []
-    for entity_id, name in dprk_vessel_names(rows):
-        for typo in one_letter_typos(name):
-            hit = hit_for(screener, Query(names=(typo,)), entity_id)
-            if hit is None or hit.score < REVIEW_AT:
-                misses.append((typo, name))
+    for entity_id, typo, name, _ in typos_by_length(rows, short=False):
+        hit = hit_for(screener, Query(names=(typo,)), entity_id)
+        if hit is None or hit.score < REVIEW_AT:
+            misses.append((typo, name))
     assert misses == []
+
+
+def test_one_letter_typos_on_short_names_need_an_identifier_or_the_flag(
+    screener: Screener, rows: dict
+) -> None:
+    typos = [
+        (entity_id, typo, name, row)
+        for entity_id, typo, name, row in typos_by_length(rows, short=True)
+        if not is_transposition(name_key(typo).collapsed, name_key(name).collapsed)
+    ]
+    assert len(typos) >= 80  # JON JIN 2, PAEK MA, YU SON ...
+    for entity_id, typo, name, row in typos:
+        alone = hit_for(screener, Query(names=(typo,)), entity_id)
+        assert alone is not None and not alone.match, (typo, name)
+        assert any("weak on its own" in f.explanation for f in alone.features), alone.features
+        if normalize_flag(row[9].strip()):  # HAO FAN 2 has no flag on the list
+            flagged = hit_for(screener, Query(names=(typo,), flag=row[9].strip()), entity_id)
+            assert flagged is not None and flagged.band == "review", (typo, name, row[9])
+            assert "flag_agrees" in feature_names(flagged)
+        imos = IMO_REMARK.findall(row[11])
+        if imos:
+            with_imo = hit_for(screener, Query(names=(typo,), imo=imos[0]), entity_id)
+            assert with_imo is not None and with_imo.band == "strong"
+            assert "flag_agrees" not in feature_names(with_imo)
+
+
+def test_adjacent_swaps_on_names_of_five_to_seven_characters_match(
+    screener: Screener, rows: dict
+) -> None:
+    swaps = [
+        (entity_id, typo, name)
+        for entity_id, typo, name, _ in typos_by_length(rows, short=True)
+        if is_transposition(name_key(typo).collapsed, name_key(name).collapsed)
+    ]
+    assert len(swaps) > 20
+    for entity_id, typo, name in swaps:
+        hit = hit_for(screener, Query(names=(typo,)), entity_id)
+        length = len(name_key(name).collapsed)
+        assert hit is not None and hit.match == (length > SHORT_SWAP_MAX), (typo, name)
+
+
+def test_a_dprk_mid_counts_as_the_flag(screener: Screener, rows: dict) -> None:
+    entity_id, typo, name, row = typos_by_length(rows, short=True)[0]
+    assert normalize_flag(row[9].strip()) == "KP", (name, row[9])
+    hit = hit_for(screener, Query(names=(typo,), mmsi="445112000"), entity_id)
+    assert hit is not None and hit.band == "review"
+    agrees = next(f for f in hit.features if f.name == "flag_agrees")
+    assert "MID of KP" in agrees.explanation
+
+
+#: Real AIS names and MMSIs (Danish and US traffic in ``python -m setori demo``) that were
+#: review-band alerts, each one letter from a listed vessel name (SARA: MARA, SANA, SARAK).
+AIS_SHORT_NAMES = [("SARA", "265548570"), ("IONA", "244670348"), ("MENJA", "219000603"),
+                   ("PASSAAT", "246901005"), ("SANNA", "265604540")]  # fmt: skip
+
+
+def listed_one_edit_away(rows: dict, ais_name: str) -> list[list[str]]:
+    """SDN vessel rows whose name or former name is one edit (or swap) from the AIS name."""
+    a = name_key(ais_name).collapsed
+
+    def near(listed: str) -> bool:
+        b = name_key(listed).collapsed
+        edits = levenshtein(a, b, max_edits=2)
+        return edits == 1 or (edits == 2 and is_transposition(a, b))
+
+    return [
+        row
+        for row in rows.values()
+        if row[2] == "vessel" and any(near(n) for n in [row[1], *FKA_REMARK.findall(row[11])])
+    ]
+
+
+@pytest.mark.parametrize(("ais_name", "mmsi"), AIS_SHORT_NAMES)
+def test_short_ais_names_one_letter_from_a_listed_name_do_not_alert(
+    screener: Screener, rows: dict, ais_name: str, mmsi: str
+) -> None:
+    listed = listed_one_edit_away(rows, ais_name)
+    assert listed, ais_name
+    query = Query(names=(ais_name,), mmsi=mmsi, ref=f"mmsi:{mmsi}")
+    assert list(screener.screen_many([query])) == []
+    for row in listed:
+        hit = hit_for(screener, query, f"ofac-{row[0]}")
+        assert hit is not None and 0 < hit.score < REVIEW_AT, (ais_name, row[1])
+        length = max(len(name_key(ais_name).collapsed), len(name_key(row[1]).collapsed))
+        why = next(f.explanation for f in hit.features if f.name.endswith("_one_edit"))
+        assert f"on a {length}-letter name: weak on its own" in why, why
+        flagged = hit_for(screener, Query(names=(ais_name,), flag=row[9].strip()), hit.entity_id)
+        assert flagged is not None and flagged.band == "review"
 
 
 def test_word_swaps_match(screener: Screener, rows: dict) -> None:
@@ -309,6 +412,92 @@ def test_organisation_by_logic_v2(screener: Screener, un: dict) -> None:
     hit = top(screener, Query(schema="LegalEntity", names=(short,)))
     assert hit.entity_id == "un-KPe.020" and hit.match
     assert any(f.name.startswith("lv2_") for f in hit.features)
+
+
+def ofac_person(row: list[str]) -> EntityProxy:
+    entity = model.make_entity("Person")
+    entity.id = f"ofac-{row[0]}"
+    entity.add("name", row[1])
+    return entity
+
+
+@pytest.fixture(scope="module")
+def persons(rows: dict, un: dict) -> list[EntityProxy]:
+    """Every DPRK person of the OFAC SDN (``KIM, Yo Jong``) and of the UN list."""
+    ofac = [ofac_person(r) for r in rows.values() if r[2] == "individual" and "DPRK" in r[3]]
+    return ofac + [un_entity(ref, rec) for ref, rec in un.items() if rec.tag == "INDIVIDUAL"]
+
+
+@pytest.fixture(scope="module")
+def person_screener(persons: list[EntityProxy]) -> Screener:
+    return Screener(persons)
+
+
+def given_name_of(name: str, surname: str) -> tuple[str, ...] | None:
+    found = [r.given for r in readings(name) if r.surname == surname]
+    return found[0] if found else None
+
+
+def test_hangul_kim_jong_un_does_not_find_his_sister(
+    person_screener: Screener, persons: list[EntityProxy]
+) -> None:
+    assert romanise("김정은", voiced=True) == "kim jong un"
+    hits = person_screener.screen(Query(schema="Person", names=("김정은",)), limit=50)
+    him = hits[0]
+    assert him.band == "strong"
+    assert given_name_of(him.caption, "kim") == ("chong", "un")
+    # every listed KIM sharing the syllable JONG with another given name (KIM YO JONG ...)
+    relatives = {
+        str(p.id)
+        for p in persons
+        for name in p.get("name")
+        if (given := given_name_of(name, "kim")) and "chong" in given and given != ("chong", "un")
+    }
+    assert len(relatives) >= 3
+    scored = [h for h in hits if h.entity_id in relatives]
+    assert scored and all(not h.match for h in scored)
+    for hit in scored:
+        conflict = next(f for f in hit.features if f.name == "given_name_conflict")
+        assert conflict.contribution < 0 and "syllable by syllable" in conflict.explanation
+
+
+def spelled(given: tuple[str, ...]) -> str:
+    """A given name with the o/u, ou/o and ui/i spellings of one Korean vowel merged."""
+    return "".join(given).replace("ui", "i").replace("ou", "o").replace("u", "o")
+
+
+def test_no_listed_person_alerts_on_a_namesake_with_another_given_name(
+    person_screener: Screener, persons: list[EntityProxy]
+) -> None:
+    """Every DPRK person's name, screened: alerts only on the same given name (or an alias)."""
+    names = {str(p.id): p.get("name") + p.get("alias") for p in persons}
+    for person in persons:
+        name = person.get("name")[0]
+        query_readings = readings(name)
+        for hit in person_screener.screen(Query(schema="Person", names=(name,))):
+            if not hit.match or hit.entity_id == person.id:
+                continue
+            for reading in query_readings:
+                listed = [given_name_of(n, reading.surname) for n in names[hit.entity_id]]
+                shared = [g for g in listed if g is not None]
+                assert not shared or any(spelled(g) == spelled(reading.given) for g in shared), (
+                    name,
+                    hit.caption,
+                    hit.score,
+                )
+
+
+@pytest.mark.parametrize("ref", ["KPi.035", "KPi.053", "KPi.063", "KPi.064"])
+def test_listed_korean_persons_in_other_orders_or_run_together_still_match(
+    person_screener: Screener, un: dict, ref: str
+) -> None:
+    surname, given = un_name(un[ref]).split(" ", 1)
+    forms = (f"{given.title()} {surname}", f"{surname}, {given.replace(' ', '-')}",
+             f"{given.replace(' ', '').title()} {surname}")  # fmt: skip
+    for name in forms:
+        hit = hit_for(person_screener, Query(schema="Person", names=(name,)), f"un-{ref}")
+        assert hit is not None and hit.score >= STRONG_AT, name
+        assert "given_name_conflict" not in feature_names(hit)
 
 
 # decisions -------------------------------------------------------------------------------

@@ -9,6 +9,10 @@ logic-v2 lacks, becomes negative features:
   declared flag that is neither the listed nor a past flag (``flag_conflict``);
 * a DPRK call sign (``HM*``, ``P5*``-``P9*``) broadcast under a foreign flag or MID, on a
   hit that rests on an identifier.
+
+One qualifier: a declared flag or MID that is a listed or past flag of the vessel
+(``flag_agrees``) lifts a name match too weak to alert on its own (a short name one
+letter apart) into the review band.
 """
 
 from __future__ import annotations
@@ -140,3 +144,17 @@ def _call_sign_conflict(ids: QueryIds) -> list[Evidence]:
         why = f"DPRK call sign {ids.call_sign} broadcast under a foreign flag ({other})"
         return [Evidence("call_sign_flag_conflict", w.CALL_SIGN_FLAG_CONFLICT, why)]
     return []
+
+
+def flag_agreement(ids: QueryIds, record: EntityRecord) -> list[Evidence]:
+    """A qualifier when the query's declared flag or MID is one of the vessel's flags."""
+    known = record.flags | record.past_flags
+    flags = "/".join(sorted(known))
+    if ids.flag and ids.flag in known:
+        said = f"the declared flag {ids.flag} is a listed flag of the vessel ({flags})"
+    elif ids.mid_country and ids.mid_country in known:
+        said = f"MMSI {ids.mmsi} has the MID of {ids.mid_country}, a listed flag ({flags})"
+    else:
+        return []
+    why = f"{said}: supports a name match too weak on its own"
+    return [Evidence("flag_agrees", w.FLAG_AGREES, why, qualifier=True)]

@@ -8,9 +8,13 @@ country, gender mismatch) stay separate features. Two additions:
 * ``name_romanisation``: the name's tokens equal a listed name's under the romanisation
   fold, in any order (``Jang Myong Jin`` / ``CHANG MYONG CHIN``), for spellings logic-v2
   has no symbol for; it replaces logic-v2's name evidence when it is the stronger;
-* ``birth_date_match``: a listed birth date agrees with the query's at its precision.
+* ``birth_date_match``: a listed birth date agrees with the query's at its precision;
+* ``given_name_conflict``: for a listed person, the names logic-v2 aligned read as Korean
+  with the same surname but another given name (:mod:`.korean_names`); it keeps a
+  ``KIM YO JONG`` out of the review band for ``KIM JONG UN``.
 
 A hit on a derived variant carries ``derived_name`` (a small penalty) saying how it was made.
+The best listed form is the one whose evidence sums highest, penalties included.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from nomenklatura.matching.types import FeatureResult, MatchingResult
 
 from setori.screen.match import weights as w
 from setori.screen.match.evidence import Evidence
+from setori.screen.match.korean_names import given_name_conflict
 from setori.screen.match.names import name_key
 from setori.screen.match.records import NameForm
 from setori.screen.match.variants import NameVariant
@@ -83,12 +88,13 @@ def party_evidence(
     best: tuple[list[Evidence], MatchingResult] | None = None
     for form, entity in compared:
         result = LogicV2.compare(query, entity, CONFIG)
-        found = _main_evidence(result, variants, form)
-        if found and (best is None or found[0].weight > best[0][0].weight):
+        found = _main_evidence(result, variants, form, person=entity.schema.name == "Person")
+        if found and (best is None or _net(found) > _net(best[0])):
             best = (found, result)
     found = best[0] if best else []
-    folded = _romanisation_evidence(variants, forms)
-    if folded and (not found or folded[0].weight > found[0].weight):
+    person = bool(compared) and compared[0][1].schema.name == "Person"
+    folded = _romanisation_evidence(variants, forms, person=person)
+    if folded and (not found or folded[0].weight > _net(found)):
         found = folded  # the same names, judged better by the fold than by logic-v2
     if best is not None:
         found.extend(_qualifiers(best[1]))
@@ -97,8 +103,12 @@ def party_evidence(
     return found
 
 
+def _net(evidence: list[Evidence]) -> float:
+    return sum(e.weight for e in evidence)
+
+
 def _main_evidence(
-    result: MatchingResult, variants: Sequence[NameVariant], form: NameForm
+    result: MatchingResult, variants: Sequence[NameVariant], form: NameForm, *, person: bool
 ) -> list[Evidence]:
     explained = result.explanations
     scored = [
@@ -115,6 +125,8 @@ def _main_evidence(
     note = _note_of(res, variants)
     if note:
         found.append(Evidence("derived_name", w.DERIVED_NAME, f"matched a derived name: {note}"))
+    if person and res.query and res.candidate:
+        found.extend(given_name_conflict(res.query, res.candidate, name_weight=weight))
     return found
 
 
@@ -127,18 +139,21 @@ def _note_of(res: FeatureResult, variants: Sequence[NameVariant]) -> str | None:
 
 
 def _romanisation_evidence(
-    variants: Sequence[NameVariant], forms: Sequence[NameForm]
+    variants: Sequence[NameVariant], forms: Sequence[NameForm], *, person: bool
 ) -> list[Evidence]:
     for variant in variants:
         key = name_key(variant.text, vessel=False)
         folded = sorted(key.folded_tokens)
         for form in forms:
-            if len(folded) > 1 and sorted(form.key.folded_tokens) == folded:
-                weight = w.NAME_ROMANISATION if variant.note else w.NAME_SPELLING
-                how = f" ({variant.note})" if variant.note else ""
-                listed = f"listed {form.kind_words} {form.key.raw!r}"
-                why = f"query {variant.text!r}{how} = {listed} as romanised Korean"
-                return [Evidence("name_romanisation", weight, why)]
+            if len(folded) < 2 or sorted(form.key.folded_tokens) != folded:
+                continue
+            if person and given_name_conflict(variant.text, form.key.raw, name_weight=0.0):
+                continue  # the same syllables, but the given name in another order
+            weight = w.NAME_ROMANISATION if variant.note else w.NAME_SPELLING
+            how = f" ({variant.note})" if variant.note else ""
+            listed = f"listed {form.kind_words} {form.key.raw!r}"
+            why = f"query {variant.text!r}{how} = {listed} as romanised Korean"
+            return [Evidence("name_romanisation", weight, why)]
     return []
 
 

@@ -23,6 +23,7 @@ from setori.screen.match.identifiers import (
     IdentifierIndex,
     QueryIds,
     contradictions,
+    flag_agreement,
     identifier_evidence,
 )
 from setori.screen.match.index import NameIndex
@@ -32,7 +33,7 @@ from setori.screen.match.records import EntityRecord, NameForm, make_record, nam
 from setori.screen.match.variants import NameVariant, name_variants
 from setori.screen.match.vessel import lengths_within_budget, vessel_name_evidence
 from setori.screen.match.weights import FUZZY_MIN_SIMILARITY
-from setori.screen.model import Hit, Query, band_of
+from setori.screen.model import REVIEW_AT, Hit, Query, band_of
 
 VESSEL_CANDIDATES = 10  # ranked (fuzzy) name candidates per vessel name variant
 PARTY_CANDIDATES = 30  # ranked candidates per person or organisation name variant
@@ -132,6 +133,8 @@ class Screener:
         ids = identifier_evidence(prepared.ids, record)
         name_matched = any(e.weight > 0 for e in names)
         evidence = names + ids + contradictions(prepared.ids, record, name_matched=name_matched)
+        if record.is_vessel and is_weak(evidence):
+            evidence += flag_agreement(prepared.ids, record)
         if not evidence:
             return None
         features = features_of(evidence)
@@ -169,6 +172,12 @@ def _party_entity(
     schema: str, variants: tuple[NameVariant, ...], birth_date: str | None
 ) -> EntityProxy:
     return query_entity(schema, variants, birth_date)
+
+
+def is_weak(evidence: list[Evidence]) -> bool:
+    """True when there is positive evidence, all of it too weak to alert on its own."""
+    weights = [e.weight for e in evidence if e.weight > 0]
+    return bool(weights) and max(weights) < REVIEW_AT
 
 
 def best_vessel_evidence(prepared: Prepared, forms: list[NameForm]) -> list[Evidence]:

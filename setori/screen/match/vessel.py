@@ -4,8 +4,10 @@ Names compare after :func:`setori.screen.match.names.name_key`. The hard rule co
 **different numerals mean different hulls** (``KUM UN SAN`` vs ``KUM UN SAN 3``,
 ``SAM JONG 1`` vs ``SAM JONG 2``), so such a pair scores 0 with a feature saying why.
 Then, strongest first: equal; equal but for spaces; the same words in another order; equal
-after the romanisation fold; one edit or one adjacent transposition (any length); a
-normalised edit distance of at most 15 %.
+after the romanisation fold; one edit or one adjacent transposition (any length, but
+weighted by length: one edit on a name of at most 7 characters, or a swap on one of at
+most 4, stays below the review band, and the explanation says so); a normalised edit
+distance of at most 15 %.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from setori.screen.match import weights as w
 from setori.screen.match.evidence import Evidence
 from setori.screen.match.names import NameKey
 from setori.screen.match.records import NameForm
+from setori.screen.model import REVIEW_AT
 
 PREFIX_OF_KIND = {"name": "name", "alias": "alias", "previousName": "former_name",
                   "weakAlias": "weak_alias"}  # fmt: skip
@@ -68,9 +71,14 @@ def _edits(
     edits = levenshtein(a, b, max_edits=budget)
     if transliterated:
         edits = min(edits, levenshtein(query.folded, listed.folded, max_edits=budget))
-    if edits == 1 or (edits == 2 and is_transposition(a, b)):
-        what = "one letter apart" if edits == 1 else "two adjacent letters swapped"
-        return "one_edit", _one_edit_weight(longest), what
+    swapped = edits == 2 and is_transposition(a, b)
+    if edits == 1 or swapped:
+        what = "two adjacent letters swapped" if swapped else "one letter apart"
+        weight = one_edit_weight(longest, swap=swapped)
+        if weight < REVIEW_AT:
+            unit = "letter" if a.isalpha() and b.isalpha() else "character"
+            what += f" on a {longest}-{unit} name: weak on its own"
+        return "one_edit", weight, what
     similarity = 1 - edits / longest
     if edits <= budget and similarity >= w.FUZZY_MIN_SIMILARITY:
         how = f"{edits} edits in {longest} letters (similarity {similarity:.2f})"
@@ -102,10 +110,17 @@ def is_transposition(a: str, b: str) -> bool:
     )
 
 
-def _one_edit_weight(length: int) -> float:
-    if length <= 4:
-        return w.ONE_EDIT_SHORT
-    return w.ONE_EDIT_MEDIUM if length <= 7 else w.ONE_EDIT_LONG
+def one_edit_weight(length: int, *, swap: bool = False) -> float:
+    """What one edit (or adjacent swap) is worth on a name of this many characters.
+
+    ``length`` is the longer collapsed name's. Random names collide with a listed one by a
+    swap far less often than by a substitution, insertion or deletion (weights.py).
+    """
+    if length > w.MEDIUM_NAME_MAX:
+        return w.ONE_EDIT_LONG
+    if swap:
+        return w.ONE_EDIT_SHORT if length <= w.SHORT_SWAP_MAX else w.SWAP_MEDIUM
+    return w.ONE_EDIT_SHORT if length <= w.SHORT_NAME_MAX else w.ONE_EDIT_MEDIUM
 
 
 def _same_stem(a: NameKey, b: NameKey) -> bool:
