@@ -7,7 +7,8 @@ entities by :func:`setori.screen.lists.load_list`. Queries:
 * batch: synthetic AIS identities (name, IMO, MMSI, call sign) whose names are drawn from
   the tokens of 1,124 real AIS ship names (GFW ``transshipment-vessels.csv``), with valid
   IMO check digits, MIDs from the ITU table and random call signs; 1 % are planted variants
-  of listed vessels (typos, prefixes, spacing, IMO only, sister-ship numerals);
+  of listed vessels (typos, prefixes, spacing, IMO only, sister-ship numerals), typos
+  counted apart on names of at most 7 characters (name-only one edit there is weak);
 * interactive: list names with one perturbation each (vessels, persons, organisations).
 
 Run: ``python bench/bench_screen.py`` (``--identities 100000 --interactive 500``).
@@ -24,6 +25,7 @@ import random
 import statistics
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from followthemoney.proxy import EntityProxy
@@ -31,13 +33,15 @@ from followthemoney.proxy import EntityProxy
 from setori.demo import shared_data_dir
 from setori.screen.lists import load_list
 from setori.screen.match import Screener
-from setori.screen.model import Query
+from setori.screen.match.names import name_key
+from setori.screen.model import Hit, Query
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = shared_data_dir() or ROOT.parent / "shared" / "data"
 OFAC = DATA / "ofac-sdn-2021"
 UN_XML = DATA / "un-consolidated" / "UN_consolidated.xml"
 AIS_NAMES = DATA / "gfw-transshipment" / "transshipment-vessels.csv"
+SHORT_NAME = 7  # the longest name on which one edit alone is weak evidence (weights.py)
 
 
 def list_entities() -> list[EntityProxy]:
@@ -91,7 +95,7 @@ def planted(rng: random.Random, vessel: EntityProxy, i: int) -> Query:
         name = f"{name} {rng.randint(2, 9)}"
     imo = vessel.get("imoNumber")[0] if how == "imo_only" and vessel.get("imoNumber") else None
     names = (name,) if how != "imo_only" else ("UNKNOWN",)
-    return Query(names=names, imo=imo, ref=f"planted-{how}-{i}")
+    return Query(names=names, imo=imo, ref=f"planted-{how}-{i}-{vessel.id}")
 
 
 def interactive_queries(entities: list[EntityProxy], n: int, seed: int = 11) -> list[Query]:
@@ -111,6 +115,14 @@ def interactive_queries(entities: list[EntityProxy], n: int, seed: int = 11) -> 
     return out
 
 
+def planted_kind(query: Query) -> str:
+    """The perturbation of a planted query; typos split at 7 characters (short / long name)."""
+    kind = (query.ref or "").split("-")[1]
+    if kind == "typo":
+        kind += "_short" if len(name_key(query.names[0]).collapsed) <= SHORT_NAME else "_long"
+    return kind
+
+
 def run_batch(screener: Screener, queries: list[Query]) -> None:
     """Screen every AIS identity; print the time and what alerted."""
     gc.collect()
@@ -118,15 +130,42 @@ def run_batch(screener: Screener, queries: list[Query]) -> None:
     hits = list(screener.screen_many(queries))
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     alerted = {h.query_ref or "" for h in hits}
-    planted = Counter(q.ref.split("-")[1] for q in queries if (q.ref or "").startswith("planted-"))
-    found = Counter(r.split("-")[1] for r in alerted if r.startswith("planted-"))
-    others = len([r for r in alerted if not r.startswith("planted-")])
+    kinds = {q.ref: planted_kind(q) for q in queries if (q.ref or "").startswith("planted-")}
+    planted = Counter(kinds.values())
+    found = Counter(kinds[r] for r in alerted if r in kinds)
+    random_hits = [h for h in hits if h.query_ref not in kinds]
+    others = len({h.query_ref for h in random_hits})
     print(
         f"batch: {len(queries):,} AIS identities in {wall:.1f} s wall, {cpu:.1f} s CPU "
         f"({len(queries) / wall:,.0f}/s); {len(hits):,} alerting hits"
     )
-    print(f"  planted queries alerting, by kind: {dict(found)} of {dict(planted)}")
-    print(f"  other (random) identities alerting: {others:,} of {len(queries) - planted.total():,}")
+    print(f"  planted queries alerting, by kind: {dict(sorted(found.items()))}")
+    print(f"    of {dict(sorted(planted.items()))}")
+    share = others / (len(queries) - planted.total())
+    print(f"  other (random) identities alerting: {others:,} ({share:.2%})")
+    print(f"    their hits by main feature: {dict(main_features(random_hits).most_common(8))}")
+    typos = [q for q in queries if kinds.get(q.ref, "").startswith("typo")]
+    print(f"  planted typos alerting with the listed flag declared: {with_flag(screener, typos)}")
+
+
+def with_flag(screener: Screener, typos: list[Query]) -> dict[str, str]:
+    """Typo queries screened again, each declaring its listed vessel's flag (if it has one)."""
+    flags = {str(r.entity.id): sorted(r.flags) for r in screener.records if r.is_vessel}
+    found: Counter[str] = Counter()
+    tried: Counter[str] = Counter()
+    for query in typos:
+        flag = flags.get((query.ref or "").split("-", 3)[3])
+        if flag:
+            kind = planted_kind(query)
+            tried[kind] += 1
+            hits = screener.screen(replace(query, flag=flag[0]))
+            found[kind] += any(h.match for h in hits)
+    return {kind: f"{found[kind]} of {tried[kind]}" for kind in sorted(tried)}
+
+
+def main_features(hits: list[Hit]) -> Counter[str]:
+    """How many hits rest on each feature (the one with the largest contribution)."""
+    return Counter(max(h.features, key=lambda f: f.contribution).name for h in hits)
 
 
 def run_interactive(screener: Screener, queries: list[Query]) -> None:
