@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -21,21 +21,22 @@ class TrackFilter:
     until: datetime | None = None
     bbox: tuple[float, float, float, float] | None = None
 
-    def where(self) -> tuple[str, dict[str, Any]]:
-        """SQL condition over columns of ``positions`` (alias p) and its parameters."""
+    def where(self, table: str = "p") -> tuple[str, dict[str, Any]]:
+        """SQL condition over columns of ``table`` (an alias, or "" for bare names), and params."""
+        col = f"{table}." if table else ""
         clauses: list[str] = ["TRUE"]
         params: dict[str, Any] = {}
         if self.mmsi:
-            clauses.append("p.mmsi IN (SELECT unnest($mmsi))")
+            clauses.append(f"{col}mmsi IN (SELECT unnest($mmsi))")
             params["mmsi"] = list(self.mmsi)
         if self.since is not None:
-            clauses.append("p.ts >= $since")
+            clauses.append(f"{col}ts >= $since")
             params["since"] = self.since
         if self.until is not None:
-            clauses.append("p.ts < $until")
+            clauses.append(f"{col}ts < $until")
             params["until"] = self.until
         if self.bbox is not None:
-            clauses.append("p.lon BETWEEN $x0 AND $x1 AND p.lat BETWEEN $y0 AND $y1")
+            clauses.append(f"{col}lon BETWEEN $x0 AND $x1 AND {col}lat BETWEEN $y0 AND $y1")
             params.update(dict(zip(("x0", "y0", "x1", "y1"), self.bbox, strict=True)))
         return " AND ".join(clauses), params
 
@@ -63,20 +64,9 @@ def segmented_positions(con: duckdb.DuckDBPyConnection, where: TrackFilter) -> p
 
 def statics_for(con: duckdb.DuckDBPyConnection, where: TrackFilter) -> pa.Table:
     """Static reports of the MMSIs and time window in ``where`` (bbox not applied)."""
-    clauses: list[str] = ["TRUE"]
-    params: dict[str, Any] = {}
-    if where.mmsi:
-        clauses.append("mmsi IN (SELECT unnest($mmsi))")
-        params["mmsi"] = list(where.mmsi)
-    if where.since is not None:
-        clauses.append("ts >= $since")
-        params["since"] = where.since
-    if where.until is not None:
-        clauses.append("ts < $until")
-        params["until"] = where.until
+    cond, params = replace(where, bbox=None).where(table="")
     return con.sql(
-        f"SELECT * EXCLUDE (static_id) FROM statics WHERE {' AND '.join(clauses)} "
-        "ORDER BY mmsi, ts",
+        f"SELECT * EXCLUDE (static_id) FROM statics WHERE {cond} ORDER BY mmsi, ts",
         params=params,
     ).to_arrow_table()
 
