@@ -36,7 +36,7 @@ import polars as pl
 import pyarrow as pa
 
 from setori.detect.events import EVENTS
-from setori.detect.port_visits import require_param
+from setori.detect.track import Track, require_param, source_of
 from setori.errors import InputError
 from setori.geo.land import LandLayer, load_land
 from setori.geo.mid import MidTable, load_mid_table, mid_of
@@ -109,12 +109,13 @@ class ContextLayers:
 
 def tag_events(
     events: pa.Table,
-    positions: pa.Table | pl.DataFrame | None = None,
+    positions: pa.Table | pl.DataFrame | Track | None = None,
     *,
     params: ContextParams | None = None,
     layers: ContextLayers | None = None,
 ) -> pa.Table:
     """``events`` with context merged into each ``tags`` JSON (existing keys are kept)."""
+    positions = source_of(positions) if positions is not None else None
     params, layers = params or ContextParams(), layers or ContextLayers.load()
     if events.num_rows == 0:
         return events

@@ -24,8 +24,9 @@ import polars as pl
 import pyarrow as pa
 
 from setori.detect.events import empty_events, event_id, make_events
-from setori.detect.loitering import EARTH_RADIUS_M, haversine_m, params_evidence, track_frame
+from setori.detect.loitering import EARTH_RADIUS_M, track_frame
 from setori.detect.reception import cell_keys
+from setori.detect.track import Track, haversine_m, params_evidence, source_of
 from setori.errors import InputError
 
 DETECTOR_VERSION = "dark_rendezvous/1"
@@ -104,7 +105,7 @@ def sun_elevation_deg(ts_ms: pl.Expr, lat: pl.Expr, lon: pl.Expr) -> pl.Expr:
 def detect_dark_rendezvous(
     loitering_events: pa.Table,
     gap_events: pa.Table,
-    positions: pa.Table | pl.DataFrame,
+    positions: pa.Table | pl.DataFrame | Track,
     params: DarkRendezvousParams = DarkRendezvousParams(),
 ) -> pa.Table:
     """Dark-rendezvous candidates (module docstring), one per (loitering, gap) pair.
@@ -114,6 +115,7 @@ def detect_dark_rendezvous(
     :func:`~setori.detect.gaps.detect_gaps` (other types are ignored). ``positions``: the
     positions they came from (for the loiterer's track and the night-time share).
     """
+    positions = source_of(positions)
     loiters, ends = _loiters(loitering_events), _gap_end_points(gap_events)
     if loiters.is_empty() or ends.is_empty():
         return empty_events()

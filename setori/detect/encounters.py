@@ -35,6 +35,7 @@ from setori.detect.resample import (
     resample,
     segment_positions_of,
 )
+from setori.detect.track import Track, source_of
 
 DETECTOR_VERSION = "encounters-1.0.0"
 EVENT_TYPE = "encounter"
@@ -52,7 +53,9 @@ _HALF_NEIGHBOURHOOD = [
 ]
 
 
-def detect_encounters(positions: pa.Table | pl.DataFrame, params: EncounterParams) -> pa.Table:
+def detect_encounters(
+    positions: pa.Table | pl.DataFrame | Track, params: EncounterParams
+) -> pa.Table:
     """Encounter events (schema :data:`setori.detect.events.EVENTS`) in ``positions``.
 
     ``positions`` holds canonical position columns (``mmsi``, ``ts``, ``lat``,
@@ -61,6 +64,7 @@ def detect_encounters(positions: pa.Table | pl.DataFrame, params: EncounterParam
     :func:`setori.detect.resample.segment_positions_of`), in any row order.
     The result is sorted by (MMSI pair, start) and depends only on the set of rows.
     """
+    positions = source_of(positions)
     tracks = segment_positions_of(positions)
     ticks = resample(tracks, params)
     pairs = tick_pairs(tracks, ticks, params)

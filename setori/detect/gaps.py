@@ -35,14 +35,9 @@ import polars as pl
 import pyarrow as pa
 
 from setori.detect.events import empty_events, event_id, make_events
-from setori.detect.loitering import (
-    MPS_PER_KN,
-    haversine_m,
-    params_evidence,
-    track_frame,
-    with_steps,
-)
+from setori.detect.loitering import MPS_PER_KN, track_frame, with_steps
 from setori.detect.reception import cell_keys, raster_cell_deg, reception_raster
+from setori.detect.track import Track, haversine_m, params_evidence, source_of
 from setori.errors import InputError
 
 DETECTOR_VERSION = "gaps/1"
@@ -159,7 +154,7 @@ def load_ports(params: GapParams) -> pl.DataFrame:
 
 
 def detect_gaps(
-    positions: pa.Table | pl.DataFrame,
+    positions: pa.Table | pl.DataFrame | Track,
     params: GapParams = GapParams(),
     *,
     statics: pa.Table | pl.DataFrame | None = None,
@@ -173,6 +168,7 @@ def detect_gaps(
     :func:`~setori.detect.reception.reception_raster`; computed from ``positions`` when
     None. ``now``: the end of the data for open gaps (default: the latest position).
     """
+    positions = source_of(positions)
     track = track_frame(positions)
     if track.is_empty():
         return empty_events()

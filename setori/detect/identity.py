@@ -35,7 +35,8 @@ import polars as pl
 import pyarrow as pa
 
 from setori.detect.events import empty_events, event_id, make_events
-from setori.detect.port_visits import params_evidence, require_param, track_positions, utc_from_ms
+from setori.detect.port_visits import track_positions
+from setori.detect.track import Track, params_evidence, require_param, source_of, utc_from_ms
 from setori.geo.land import LandLayer, load_land
 from setori.geo.mid import MidTable, load_mid_table, mid_of
 from setori.geo.places import PlaceIndex, load_places
@@ -672,12 +673,13 @@ def _voyage_state(
 
 
 def detect_identity(
-    positions: pa.Table | pl.DataFrame | None = None,
+    positions: pa.Table | pl.DataFrame | Track | None = None,
     statics: pa.Table | pl.DataFrame | None = None,
     *,
     params: IdentityParams | None = None,
 ) -> pa.Table:
     """Every identity rule that the given tables allow, concatenated."""
+    positions = source_of(positions) if positions is not None else None
     params = params or IdentityParams()
     tables = []
     if positions is not None:

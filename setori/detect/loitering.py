@@ -10,13 +10,11 @@ implied speed is below ``max_speed_kn``, lasting at least ``min_duration``. Sub-
 ``anchored`` (average < ``anchored_speed_kn`` and every position within
 ``anchored_radius_m`` of the centre) and ``drifting`` (the rest, 0.5–2 kn).
 
-The module also holds the small columnar helpers the other detectors in this package share
-(:func:`track_frame`, :func:`haversine_m`, :func:`params_evidence`).
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -24,6 +22,7 @@ import polars as pl
 import pyarrow as pa
 
 from setori.detect.events import empty_events, event_id, make_events
+from setori.detect.track import Track, haversine_m, params_evidence, source_of
 from setori.errors import InputError
 
 DETECTOR_VERSION = "loitering/1"
@@ -89,27 +88,6 @@ def _require(ok: bool, expected: str, seen: object) -> None:
         raise InputError(f"invalid detector parameters: expected {expected}, got {seen!r}")
 
 
-def params_evidence(params: object) -> dict[str, Any]:
-    """A dataclass's parameters as JSON-ready values; durations become ``<name>_h`` hours."""
-    out: dict[str, Any] = {}
-    for name, value in asdict(params).items():  # type: ignore[call-overload]
-        if isinstance(value, timedelta):
-            out[f"{name}_h"] = value / timedelta(hours=1)
-        elif isinstance(value, tuple):
-            out[name] = list(value)
-        else:
-            out[name] = value if value is None or isinstance(value, int | float) else str(value)
-    return out
-
-
-def haversine_m(lat1: pl.Expr, lon1: pl.Expr, lat2: pl.Expr, lon2: pl.Expr) -> pl.Expr:
-    """Great-circle distance in metres between two points given in degrees (spherical Earth)."""
-    half_dlat = (lat2.radians() - lat1.radians()) / 2
-    half_dlon = (lon2.radians() - lon1.radians()) / 2
-    a = half_dlat.sin() ** 2 + lat1.radians().cos() * lat2.radians().cos() * half_dlon.sin() ** 2
-    return 2 * EARTH_RADIUS_M * a.sqrt().clip(upper_bound=1.0).arcsin()
-
-
 def track_frame(positions: pa.Table | pl.DataFrame) -> pl.DataFrame:
     """Positions as a Polars frame sorted by (segment_id, ts, row_id), ``ts_ms`` in epoch ms.
 
@@ -159,7 +137,7 @@ def with_steps(
 
 
 def detect_loitering(
-    positions: pa.Table | pl.DataFrame, params: LoiteringParams = LoiteringParams()
+    positions: pa.Table | pl.DataFrame | Track, params: LoiteringParams = LoiteringParams()
 ) -> pa.Table:
     """Loitering events (detection.md §8.3) of every segment in ``positions``.
 
@@ -167,6 +145,7 @@ def detect_loitering(
     order. Returns an :data:`~setori.detect.events.EVENTS` table (type ``loitering``,
     subtype ``anchored`` / ``drifting``), one row per run, ordered by (start, mmsi).
     """
+    positions = source_of(positions)
     steps = _steps(track_frame(positions), params)
     buckets = _runs_of_slow_buckets(_buckets(steps, params), params)
     runs = _run_summaries(buckets, params)

@@ -26,8 +26,8 @@ The per-position state machine is one compiled loop (numba) over sorted columns.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, replace
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -37,6 +37,7 @@ import pyarrow as pa
 from numba import njit
 
 from setori.detect.events import empty_events, event_id, make_events
+from setori.detect.track import Track, params_evidence, require_param, source_of, utc_from_ms
 from setori.errors import InputError
 from setori.geo.places import PlaceIndex, load_places
 
@@ -102,22 +103,6 @@ class PortVisitParams:
         return replace(cls(), profile="dprk", gap_at_track_end=True)
 
 
-def require_param(ok: bool, expected: str, seen: object) -> None:
-    if not ok:
-        raise InputError(f"invalid detector parameters: expected {expected}, got {seen!r}")
-
-
-def params_evidence(params: object) -> dict[str, Any]:
-    """A params dataclass as JSON-ready values; durations become ``<name>_h`` hours."""
-    out: dict[str, Any] = {}
-    for name, value in asdict(params).items():  # type: ignore[call-overload]
-        if isinstance(value, timedelta):
-            out[f"{name}_h"] = value / timedelta(hours=1)
-        else:
-            out[name] = list(value) if isinstance(value, tuple) else value
-    return out
-
-
 def track_positions(positions: pa.Table | pl.DataFrame) -> pl.DataFrame:
     """Positions as a frame sorted by (track, ts): ``row_id, mmsi, track, ts_ms, lat, lon, sog_kn``.
 
@@ -157,7 +142,7 @@ def track_positions(positions: pa.Table | pl.DataFrame) -> pl.DataFrame:
 
 
 def detect_port_visits(
-    positions: pa.Table | pl.DataFrame,
+    positions: pa.Table | pl.DataFrame | Track,
     *,
     params: PortVisitParams | None = None,
     places: PlaceIndex | None = None,
@@ -168,6 +153,7 @@ def detect_port_visits(
     ``data_end`` (default: the latest position) is the end of the observed data, used by
     ``gap_at_track_end``.
     """
+    positions = source_of(positions)
     params = params or PortVisitParams()
     track = track_positions(positions)
     if track.is_empty():
@@ -321,10 +307,6 @@ def _event_evidence(event: dict[str, Any]) -> dict[str, Any]:
         "lon": event["lon"],
         "row_id": event["row_id"],
     }
-
-
-def utc_from_ms(ms: int) -> datetime:
-    return datetime.fromtimestamp(ms / 1000, tz=UTC)
 
 
 def _finite(value: float | None) -> float | None:

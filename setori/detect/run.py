@@ -15,45 +15,46 @@ import polars as pl
 import pyarrow as pa
 
 from setori.detect.events import empty_events
+from setori.detect.track import Track, is_sorted_by
 from setori.errors import InputError
 
 PROFILES = ("gfw", "dprk")
 Positions: TypeAlias = pa.Table | pl.DataFrame
-Detector = Callable[[Positions, pa.Table | None, str], pa.Table]
+Detector = Callable[[Track, pa.Table | None, str], pa.Table]
 
 
-def _encounters(positions: Positions, statics: pa.Table | None, profile: str) -> pa.Table:
+def _encounters(positions: Track, statics: pa.Table | None, profile: str) -> pa.Table:
     from setori.detect.encounter_params import encounter_params
     from setori.detect.encounters import detect_encounters
 
     return detect_encounters(positions, encounter_params(profile))
 
 
-def _loitering(positions: Positions, statics: pa.Table | None, profile: str) -> pa.Table:
+def _loitering(positions: Track, statics: pa.Table | None, profile: str) -> pa.Table:
     from setori.detect.loitering import LoiteringParams, detect_loitering
 
     return detect_loitering(positions, getattr(LoiteringParams, profile)())
 
 
-def _gaps(positions: Positions, statics: pa.Table | None, profile: str) -> pa.Table:
+def _gaps(positions: Track, statics: pa.Table | None, profile: str) -> pa.Table:
     from setori.detect.gaps import GapParams, detect_gaps
 
     return detect_gaps(positions, getattr(GapParams, profile)(), statics=statics)
 
 
-def _port_visits(positions: Positions, statics: pa.Table | None, profile: str) -> pa.Table:
+def _port_visits(positions: Track, statics: pa.Table | None, profile: str) -> pa.Table:
     from setori.detect.port_visits import PortVisitParams, detect_port_visits
 
     return detect_port_visits(positions, params=getattr(PortVisitParams, profile)())
 
 
-def _zones(positions: Positions, statics: pa.Table | None, profile: str) -> pa.Table:
+def _zones(positions: Track, statics: pa.Table | None, profile: str) -> pa.Table:
     from setori.detect.zones import ZoneEntryParams, detect_zone_entries
 
     return detect_zone_entries(positions, params=getattr(ZoneEntryParams, profile)())
 
 
-def _identity(positions: Positions, statics: pa.Table | None, profile: str) -> pa.Table:
+def _identity(positions: Track, statics: pa.Table | None, profile: str) -> pa.Table:
     from setori.detect.identity import IdentityParams, detect_identity
 
     return detect_identity(positions, statics, params=getattr(IdentityParams, profile)())
@@ -92,7 +93,7 @@ def check_request(profile: str, types: Sequence[str]) -> tuple[str, ...]:
     return tuple(types) or EVENT_TYPES
 
 
-def _dark_rendezvous(found: dict[str, pa.Table], positions: Positions, profile: str) -> pa.Table:
+def _dark_rendezvous(found: dict[str, pa.Table], positions: Track, profile: str) -> pa.Table:
     from setori.detect.dark_rendezvous import DarkRendezvousParams, detect_dark_rendezvous
 
     loitering = found["loitering"] if "loitering" in found else _loitering(positions, None, profile)
@@ -117,21 +118,23 @@ def _outside_ports(loitering: pa.Table) -> pa.Table:
     return loitering.filter(pa.array(~near_port_or_anchorage(lat, lon)))
 
 
-def _sorted_frame(positions: pa.Table | pl.DataFrame) -> pl.DataFrame:
-    """``positions`` as one Polars frame, sorted by (segment, time, row id) when it has them.
+def _track(positions: Positions | Track) -> Track:
+    """``positions`` as the :class:`~setori.detect.track.Track` every detector shares.
 
-    Every detector converts and sorts its input this way; done once here, their own
-    conversions are free and their sorts meet sorted data (Polars detects it).
+    Its ``source`` is the input sorted by (segment, time, row id) when it has them (unless
+    already sorted), so detectors that read every input row meet sorted data too.
     """
+    if isinstance(positions, Track):
+        return positions
     frame = positions if isinstance(positions, pl.DataFrame) else pl.DataFrame(positions)
     keys = ["segment_id", "ts", "row_id"]
-    if not set(keys) <= set(frame.columns):
-        return frame
-    return frame.sort(keys, maintain_order=True)
+    if set(keys) <= set(frame.columns) and not is_sorted_by(frame, keys):
+        frame = frame.sort(keys, maintain_order=True)
+    return Track.of(frame)
 
 
 def detect(
-    positions: Positions,
+    positions: Positions | Track,
     statics: pa.Table | None = None,
     *,
     profile: str = "gfw",
@@ -142,18 +145,18 @@ def detect(
     from setori.detect.context import tag_events
 
     wanted = check_request(profile, types)
-    positions = _sorted_frame(positions)
+    track = _track(positions)
     found: dict[str, pa.Table] = {}
     for name in wanted:
         if on_detector is not None:
             on_detector(name)
         if name in DETECTORS:
-            found[name] = DETECTORS[name](positions, statics, profile)
+            found[name] = DETECTORS[name](track, statics, profile)
         else:
-            found[name] = _dark_rendezvous(found, positions, profile)
+            found[name] = _dark_rendezvous(found, track, profile)
     kept = {name: found[name] for name in wanted}
     tables = [t for t in kept.values() if t.num_rows]
     events = pa.concat_tables(tables) if tables else empty_events()
     if events.num_rows:
-        events = tag_events(events, positions)
+        events = tag_events(events, track)
     return Detection(events=events, counts={name: t.num_rows for name, t in kept.items()})

@@ -23,7 +23,8 @@ import polars as pl
 import pyarrow as pa
 
 from setori.detect.events import empty_events, event_id, make_events
-from setori.detect.port_visits import params_evidence, require_param, track_positions, utc_from_ms
+from setori.detect.port_visits import track_positions
+from setori.detect.track import Track, params_evidence, require_param, source_of, utc_from_ms
 from setori.geo.zones import ZoneLayer, load_zones
 
 DETECTOR_VERSION = "zones/1"
@@ -61,12 +62,13 @@ class ZoneEntryParams:
 
 
 def detect_zone_entries(
-    positions: pa.Table | pl.DataFrame,
+    positions: pa.Table | pl.DataFrame | Track,
     *,
     params: ZoneEntryParams | None = None,
     zones: ZoneLayer | None = None,
 ) -> pa.Table:
     """One event per run of a track's positions inside a watched zone (type ``zone``)."""
+    positions = source_of(positions)
     params = params or ZoneEntryParams()
     zones = zones or load_zones()
     track = _with_neighbours(track_positions(positions))
