@@ -663,7 +663,15 @@ def _print_events(table: pa.Table, limit: int = 18) -> None:
 
 def _demo_events(con: Any) -> pa.Table:
     """A readable sample: encounters and loitering first, then the rest."""
-    order = ("encounter", "loitering", "dark_rendezvous", "port_visit", "gap", "identity")
+    order = (
+        "encounter",
+        "loitering",
+        "dark_rendezvous",
+        "dark_approach",
+        "port_visit",
+        "gap",
+        "identity",
+    )
     tables = [
         event_store.read_events(con, event_store.EventFilter(types=(t,), profile="gfw")).slice(0, 3)
         for t in order

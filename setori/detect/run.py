@@ -69,7 +69,7 @@ DETECTORS: dict[str, Detector] = {
     "identity": _identity,
 }
 #: Derived from other detectors' events; runs after them.
-DERIVED = ("dark_rendezvous",)
+DERIVED = ("dark_rendezvous", "dark_approach")
 EVENT_TYPES = (*DETECTORS, *DERIVED)
 
 
@@ -100,6 +100,16 @@ def _dark_rendezvous(found: dict[str, pa.Table], positions: Track, profile: str)
     gaps = found["gap"] if "gap" in found else _gaps(positions, None, profile)
     params = getattr(DarkRendezvousParams, profile)()
     return detect_dark_rendezvous(_outside_ports(loitering), gaps, positions, params)
+
+
+def _dark_approach(found: dict[str, pa.Table], positions: Track, profile: str) -> pa.Table:
+    from setori.detect.dark_approach import DarkApproachParams, detect_dark_approach
+
+    gaps = found["gap"] if "gap" in found else _gaps(positions, None, profile)
+    return detect_dark_approach(gaps, positions, getattr(DarkApproachParams, profile)())
+
+
+_DERIVED_RUNS = {"dark_rendezvous": _dark_rendezvous, "dark_approach": _dark_approach}
 
 
 def _outside_ports(loitering: pa.Table) -> pa.Table:
@@ -153,7 +163,7 @@ def detect(
         if name in DETECTORS:
             found[name] = DETECTORS[name](track, statics, profile)
         else:
-            found[name] = _dark_rendezvous(found, track, profile)
+            found[name] = _DERIVED_RUNS[name](found, track, profile)
     kept = {name: found[name] for name in wanted}
     tables = [t for t in kept.values() if t.num_rows]
     events = pa.concat_tables(tables) if tables else empty_events()
