@@ -71,9 +71,26 @@ def ingest(
     fmt: str | None = None,
     mapping: dict[str, str] | None = None,
     default_ts: datetime | None = None,
+    delimiter: str = ",",
+    has_header: bool = True,
+    time_format: str | None = None,
 ) -> pipeline.IngestSummary:
-    """Ingest AIS files (NMEA, CSV, Parquet; ``.gz`` and ``-`` accepted) into the store."""
-    options = ReadOptions(fmt=fmt, mapping=mapping or {}, default_ts=default_ts)
+    """Ingest AIS files (NMEA, CSV, Parquet; ``.gz`` and ``-`` accepted) into the store.
+
+    ``fmt`` forces a format (else sniffed); ``mapping`` maps canonical columns to a generic
+    CSV's columns (names, or 0-based indexes as strings when ``has_header`` is false);
+    ``delimiter`` and ``time_format`` (strftime) describe such a CSV, like the CLI's
+    ``--delimiter``, ``--no-header`` and ``--time-format``; ``default_ts`` dates NMEA lines
+    that carry no time.
+    """
+    options = ReadOptions(
+        fmt=fmt,
+        mapping=mapping or {},
+        default_ts=default_ts,
+        delimiter=delimiter,
+        has_header=has_header,
+        time_format=time_format,
+    )
     with _open(db) as con:
         return pipeline.ingest(con, paths, options)
 

@@ -24,12 +24,9 @@ import pyarrow as pa
 import pytest
 
 import setori
-from setori import pipeline
 from setori.detect.context import default_view
 from setori.detect.loitering import LoiteringParams, detect_loitering
 from setori.detect.run import PROFILES
-from setori.ingest.sources import ReadOptions
-from setori.store import db as store_db
 
 SUEZ_MAPPING = {"mmsi": "ID", "ts": "ais_pos_timestamp", "lat": "latitude", "lon": "longitude"}
 SUEZ_TIME_FORMAT = "%d/%m/%Y %H:%M"
@@ -150,18 +147,16 @@ def test_new_york_dprk_profile_finds_more_encounters(new_york: dict[str, pa.Tabl
 
 @pytest.fixture(scope="module")
 def suez_db(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The generic CSV needs a time format (``dd/mm/YYYY HH:MM``); the ``setori.ingest``
-    verb has no ``time_format`` parameter, so this goes through ``pipeline.ingest`` with
-    :class:`ReadOptions` (the CLI's ``--time-format``)."""
+    """The generic CSV needs a time format (``dd/mm/YYYY HH:MM``): the verb's
+    ``time_format`` (the CLI's ``--time-format``)."""
     db = tmp_path_factory.mktemp("suez") / "suez.duckdb"
-    options = ReadOptions(fmt="csv", mapping=SUEZ_MAPPING, time_format=SUEZ_TIME_FORMAT)
-    con = store_db.connect(db)
-    try:
-        summary = pipeline.ingest(
-            con, [shared_data / "movingpandas-evergiven" / "boat-positions.csv"], options
-        )
-    finally:
-        con.close()
+    summary = setori.ingest(
+        [shared_data / "movingpandas-evergiven" / "boat-positions.csv"],
+        db=db,
+        fmt="csv",
+        mapping=SUEZ_MAPPING,
+        time_format=SUEZ_TIME_FORMAT,
+    )
     assert (summary.lines, summary.new_positions) == (22_287, 22_074)  # 213 repeated rows
     return db
 
