@@ -31,14 +31,17 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
+from numba import njit
 
 from setori.detect.events import empty_events, event_id, make_events
-from setori.detect.loitering import MPS_PER_KN, track_frame, with_steps
-from setori.detect.reception import cell_keys, raster_cell_deg, reception_raster
-from setori.detect.track import Track, haversine_m, params_evidence, source_of
+from setori.detect.reception import cell_keys, raster_cell_deg, reception_raster_of_cells
+from setori.detect.track import Ints, Track, haversine_m, params_evidence
 from setori.errors import InputError
+from setori.geo.sphere import MPS_PER_KN
 
 DETECTOR_VERSION = "gaps/1"
 PATH_SAMPLES = 9  # points along the gap's great circle used for distance-to-port
@@ -48,6 +51,7 @@ _GAP_SCHEMA = {
     "scope": pl.String,
     "start_segment_id": pl.String,
     "end_segment_id": pl.String,
+    "start_seg": pl.Int32,
     "start_ms": pl.Int64,
     "end_ms": pl.Int64,
     "start_lat": pl.Float64,
@@ -163,76 +167,126 @@ def detect_gaps(
 ) -> pa.Table:
     """Gap events (detection.md §8.4) in ``positions``, ordered by (start, mmsi, scope).
 
-    ``positions``: canonical columns plus ``row_id`` and ``segment_id``. ``statics``
-    (optional, :data:`setori.schema.STATICS`) gives the draught change. ``reception``: a
-    :func:`~setori.detect.reception.reception_raster`; computed from ``positions`` when
-    None. ``now``: the end of the data for open gaps (default: the latest position).
+    ``positions``: canonical columns plus ``row_id`` and ``segment_id`` (or a
+    :class:`~setori.detect.track.Track`, whose sorted frame and steps are reused).
+    ``statics`` (optional, :data:`setori.schema.STATICS`) gives the draught change.
+    ``reception``: a :func:`~setori.detect.reception.reception_raster`; when None, the
+    raster of the cells of the gaps' last positions is computed from ``positions``
+    (:func:`~setori.detect.reception.reception_raster_of_cells`, the same values as the full
+    raster there). ``now``: the end of the data for open gaps (default: the latest position).
+
+    Method: gaps are read off the cached steps (per segment and per MMSI); everything else
+    is computed only where a gap needs it: prior reporting at gap starts, typical speeds of
+    the segments a gap starts in, reception in the cells a gap starts in.
     """
-    positions = source_of(positions)
-    track = track_frame(positions)
-    if track.is_empty():
+    track = Track.of(positions)
+    if track.frame.is_empty():
         return empty_events()
-    now_ms = _now_ms(track, now)
-    gaps = _all_gaps(track, params, now_ms)
+    now_ms = _now_ms(track.frame, now)
+    segments = _segments(track.frame)
+    gaps = _all_gaps(track, segments, params, now_ms)
     if gaps.is_empty():
         return empty_events()
-    raster = reception if reception is not None else _own_raster(track, params)
-    gaps = _with_multi_vessel(gaps, track, now_ms)
-    gaps = _with_speeds(gaps, _typical_speeds(track, params), params)
+    raster = reception if reception is not None else _own_raster(track.frame, gaps, params)
+    gaps = _with_multi_vessel(gaps, segments, now_ms)
+    gaps = _with_speeds(gaps, _typical_speeds(track.steps, segments, gaps, params), params)
     gaps = _with_tiers(_with_reception(gaps, raster, params), params)
     gaps = _with_ports(_with_draught(gaps, statics), load_ports(params), params)
     return _events(gaps.sort(["start_ms", "mmsi", "scope", "start_segment_id"]), params, now_ms)
 
 
-def _now_ms(track: pl.DataFrame, now: datetime | None) -> int:
+def _now_ms(frame: pl.DataFrame, now: datetime | None) -> int:
     if now is None:
-        return int(track["ts_ms"].max())  # type: ignore[arg-type]
+        return int(frame["ts_ms"].max())  # type: ignore[arg-type]
     if now.tzinfo is None:
         raise InputError(f"now is {now!r}; expected a timezone-aware datetime (UTC)")
     return int(now.timestamp() * 1000)
 
 
-def _own_raster(track: pl.DataFrame, params: GapParams) -> pl.DataFrame:
+def _segments(frame: pl.DataFrame) -> pl.DataFrame:
+    """One row per segment, in ``seg`` order: its MMSI (on its first row), first and last
+    time, last position, and the frame rows it spans (``first_row`` to ``last_row``)."""
+    seg = frame["seg"].to_numpy()
+    first_row = np.flatnonzero(np.diff(seg, prepend=-1))
+    last_row = np.append(first_row[1:] - 1, seg.size - 1)
+    firsts = _gathered(frame.select("seg", "segment_id", "mmsi", first_ms="ts_ms"), first_row)
+    lasts = _gathered(frame.select("ts_ms", "lat", "lon", "row_id"), last_row)
+    rows = pl.DataFrame({"first_row": first_row, "last_row": last_row})
+    return pl.concat([firsts, lasts, rows], how="horizontal")
+
+
+def _gathered(frame: pl.DataFrame, rows: Ints) -> pl.DataFrame:
+    """``frame``'s rows at the (0-based) positions ``rows``, in that order."""
+    return frame.select(pl.all().gather(pl.Series(rows, dtype=pl.Int64)))
+
+
+def _own_raster(frame: pl.DataFrame, gaps: pl.DataFrame, params: GapParams) -> pl.DataFrame:
+    """The reception raster of the cells that hold a gap's last position (all it is read for)."""
+    cell_deg = params.reception_cell_deg
+    cells = gaps.select(cell_keys(pl.col("start_lat"), pl.col("start_lon"), cell_deg)).unique()
     ts = pl.from_epoch("ts_ms", time_unit="ms").dt.replace_time_zone("UTC").alias("ts")
-    return reception_raster(track.select("mmsi", ts, "lat", "lon"), params.reception_cell_deg)
+    located = frame.select("mmsi", ts, "lat", "lon")
+    return reception_raster_of_cells(located, cells, cell_deg)
 
 
-def _with_prior_counts(track: pl.DataFrame, over: str, params: GapParams) -> pl.DataFrame:
-    """``prior``: positions of the same ``over`` group in [ts - prior_window, ts].
+@njit(cache=True)
+def _prior_counts(
+    group: npt.NDArray[np.int32], ts_ms: Ints, rows: Ints, window_ms: int
+) -> npt.NDArray[np.uint32]:  # pragma: no cover - numba
+    """For each row in ``rows``: positions of its group in [ts - window, ts] up to it,
+    thinned to one per minute (a minute counts when its first position is inside).
 
-    Positions are thinned to one per minute (detection.md §8.1), so a report heard by
-    several stations counts once: each minute counts when its first position is inside.
+    ``group`` and ``ts_ms`` are sorted by (group, time); walks back from each row.
     """
-    window = f"{int(params.prior_window.total_seconds())}s"
-    minute = pl.col("ts_ms") // 60_000
-    first_of_minute = (minute != minute.shift(1).over(over)).fill_null(True).cast(pl.UInt32)
-    ts = pl.from_epoch("ts_ms", time_unit="ms").alias("ts_dt")
-    counted = track.sort([over, "ts_ms", "row_id"]).with_columns(ts, first=first_of_minute)
-    prior = pl.col("first").rolling_sum_by("ts_dt", window_size=window, closed="both").over(over)
-    return counted.with_columns(prior=prior).drop("ts_dt", "first")
+    out = np.zeros(rows.size, dtype=np.uint32)
+    for k in range(rows.size):
+        i = rows[k]
+        since = ts_ms[i] - window_ms
+        j = i
+        while j >= 0 and group[j] == group[i] and ts_ms[j] >= since:
+            first = (
+                j == 0 or group[j - 1] != group[j] or ts_ms[j - 1] // 60_000 != ts_ms[j] // 60_000
+            )
+            out[k] += first
+            j -= 1
+    return out
 
 
-def _all_gaps(track: pl.DataFrame, params: GapParams, now_ms: int) -> pl.DataFrame:
-    """Segment gaps, MMSI gaps (between two segments) and open gaps, one schema."""
+def _all_gaps(track: Track, segments: pl.DataFrame, params: GapParams, now_ms: int) -> pl.DataFrame:
+    """Segment gaps, MMSI gaps (between two segments) and open gaps, one schema.
+
+    ``prior_positions`` (positions of the segment, or MMSI, in ``prior_window`` up to the
+    gap's last position, thinned to one per minute, detection.md §8.1) is counted at the
+    gap starts only.
+    """
     min_gap_s = params.min_gap.total_seconds()
-    by_segment = with_steps(_with_prior_counts(track, "segment_id", params), carry=("prior",))
-    by_mmsi = with_steps(
-        _with_prior_counts(track, "mmsi", params), over="mmsi", carry=("prior", "segment_id")
+    window_ms = params.prior_window // timedelta(milliseconds=1)
+    segment_gaps = _closed_gaps(track.steps, "seg", pl.col("dt_s") >= min_gap_s, window_ms)
+    segment_gaps = segment_gaps.with_columns(
+        scope=pl.lit("segment"), prev_segment_id=pl.col("segment_id"), prev_seg=pl.col("seg")
     )
-    segment_gaps = by_segment.filter(pl.col("dt_s") >= min_gap_s).with_columns(
-        scope=pl.lit("segment"), prev_segment_id=pl.col("segment_id")
-    )
-    switch = pl.col("prev_segment_id") != pl.col("segment_id")
-    mmsi_gaps = by_mmsi.filter((pl.col("dt_s") >= min_gap_s) & switch)
+    switch = (pl.col("dt_s") >= min_gap_s) & (pl.col("prev_seg") != pl.col("seg"))
+    mmsi_gaps = _closed_gaps(track.by_mmsi, "mmsi", switch, window_ms)
     mmsi_gaps = mmsi_gaps.with_columns(scope=pl.lit("mmsi"))
     closed = [_closed_gap_columns(g) for g in (segment_gaps, mmsi_gaps)]
-    return pl.concat([*closed, _open_gaps(by_segment, params, now_ms)], how="vertical")
+    open_gaps = _open_gaps(track.frame, segments, params, now_ms, window_ms)
+    return pl.concat([*closed, open_gaps], how="vertical")
+
+
+def _closed_gaps(steps: pl.DataFrame, group: str, where: pl.Expr, window_ms: int) -> pl.DataFrame:
+    """The steps matching ``where`` with ``prev_prior``, the prior count at their start."""
+    ends = steps.select(pl.arg_where(where.fill_null(False))).to_series().to_numpy()
+    ends = ends.astype(np.int64)
+    group_codes = steps[group].to_numpy()
+    prior = _prior_counts(group_codes, steps["ts_ms"].to_numpy(), ends - 1, window_ms)
+    return _gathered(steps, ends).with_columns(pl.Series("prev_prior", prior))
 
 
 def _closed_gap_columns(steps: pl.DataFrame) -> pl.DataFrame:
     names = {
         "start_segment_id": "prev_segment_id",
         "end_segment_id": "segment_id",
+        "start_seg": "prev_seg",
         "start_ms": "prev_ts_ms",
         "end_ms": "ts_ms",
         "start_lat": "prev_lat",
@@ -249,37 +303,33 @@ def _closed_gap_columns(steps: pl.DataFrame) -> pl.DataFrame:
     return selected.select(pl.col(c).cast(t) for c, t in _GAP_SCHEMA.items())
 
 
-def _open_gaps(track: pl.DataFrame, params: GapParams, now_ms: int) -> pl.DataFrame:
+def _open_gaps(
+    frame: pl.DataFrame, segments: pl.DataFrame, params: GapParams, now_ms: int, window_ms: int
+) -> pl.DataFrame:
     """Segments silent since ``now - min_gap`` whose MMSI started no later segment."""
-    last = track.group_by("segment_id").agg(
-        pl.col("mmsi").first(),
-        pl.col("ts_ms").first().alias("first_ms"),
-        *(pl.col(c).last() for c in ("ts_ms", "lat", "lon", "row_id", "prior")),
-    )
     latest_start = pl.col("first_ms").max().over("mmsi")
     silent = now_ms - pl.col("ts_ms") >= params.min_gap // timedelta(milliseconds=1)
-    ended = last.filter(silent & (latest_start <= pl.col("ts_ms")))
+    ended = segments.filter(silent & (latest_start <= pl.col("ts_ms")))
+    last_rows = ended["last_row"].to_numpy().astype(np.int64)
+    prior = _prior_counts(frame["seg"].to_numpy(), frame["ts_ms"].to_numpy(), last_rows, window_ms)
     nulls = ("end_segment_id", "end_ms", "end_lat", "end_lon", "end_row_id", "distance_m")
     return ended.select(
         pl.col("mmsi"),
         scope=pl.lit("segment"),
         start_segment_id=pl.col("segment_id"),
+        start_seg=pl.col("seg"),
         start_ms=pl.col("ts_ms"),
         start_lat=pl.col("lat"),
         start_lon=pl.col("lon"),
         start_row_id=pl.col("row_id"),
-        prior_positions=pl.col("prior"),
+        prior_positions=pl.Series(prior),
         **{c: pl.lit(None) for c in nulls},
     ).select(pl.col(c).cast(t) for c, t in _GAP_SCHEMA.items())
 
 
-def _with_multi_vessel(gaps: pl.DataFrame, track: pl.DataFrame, now_ms: int) -> pl.DataFrame:
+def _with_multi_vessel(gaps: pl.DataFrame, segments: pl.DataFrame, now_ms: int) -> pl.DataFrame:
     """``other_segments``: segments of the MMSI active inside the gap, besides its own."""
-    spans = track.group_by("segment_id").agg(
-        pl.col("mmsi").first(),
-        pl.col("ts_ms").min().alias("seg_first"),
-        pl.col("ts_ms").max().alias("seg_last"),
-    )
+    spans = segments.select("mmsi", seg_first="first_ms", seg_last="ts_ms")
     gaps = gaps.with_row_index("gap").with_columns(
         stop_ms=pl.col("end_ms").fill_null(now_ms),
         duration_ms=pl.col("end_ms").fill_null(now_ms) - pl.col("start_ms"),
@@ -296,14 +346,28 @@ def _with_multi_vessel(gaps: pl.DataFrame, track: pl.DataFrame, now_ms: int) -> 
     )
 
 
-def _typical_speeds(track: pl.DataFrame, params: GapParams) -> pl.DataFrame:
-    """Median moving speed of each segment (SOG, else implied speed over >= 60 s steps)."""
+def _typical_speeds(
+    steps: pl.DataFrame, segments: pl.DataFrame, gaps: pl.DataFrame, params: GapParams
+) -> pl.DataFrame:
+    """Median moving speed (SOG, else implied speed over >= 60 s steps) of each segment a
+    gap starts in (``start_seg``); only those segments' steps are read."""
+    wanted = segments.filter(pl.col("seg").is_in(gaps["start_seg"].unique().implode()))
+    rows = _spanned_rows(wanted["first_row"].to_numpy(), wanted["last_row"].to_numpy())
+    read = _gathered(steps.select("seg", "sog_kn", "dt_s", "step_m"), rows)
     implied = pl.when(pl.col("dt_s") >= 60).then(pl.col("step_m") / pl.col("dt_s") / MPS_PER_KN)
     speed = pl.coalesce(pl.col("sog_kn"), implied)
-    moving = with_steps(track).with_columns(speed=speed).filter(speed >= params.moving_speed_kn)
-    return moving.group_by("segment_id").agg(
+    moving = read.with_columns(speed=speed).filter(speed >= params.moving_speed_kn)
+    return moving.group_by("seg").agg(
         pl.col("speed").median().alias("typical_speed_kn"), pl.len().alias("moving_positions")
     )
+
+
+def _spanned_rows(first_row: Ints, last_row: Ints) -> Ints:
+    """All rows from ``first_row[k]`` to ``last_row[k]`` (inclusive), span after span."""
+    lengths = (last_row - first_row + 1).astype(np.int64)
+    offsets = np.cumsum(lengths) - lengths
+    starts: Ints = np.repeat(first_row.astype(np.int64) - offsets, lengths)
+    return np.arange(starts.size, dtype=np.int64) + starts
 
 
 def _with_speeds(gaps: pl.DataFrame, typical: pl.DataFrame, params: GapParams) -> pl.DataFrame:
@@ -314,7 +378,7 @@ def _with_speeds(gaps: pl.DataFrame, typical: pl.DataFrame, params: GapParams) -
     )
     implied = pl.col("distance_m") / (pl.col("duration_ms") / 1000) / MPS_PER_KN
     return (
-        gaps.join(typical, left_on="start_segment_id", right_on="segment_id", how="left")
+        gaps.join(typical, left_on="start_seg", right_on="seg", how="left")
         .with_columns(
             typical_speed_source=pl.when(pl.col("typical_speed_kn").is_null())
             .then(pl.lit("fallback"))

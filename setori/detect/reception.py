@@ -12,6 +12,10 @@ Because a vessel-hour is only counted when the vessel was heard, the measure is
 conditional on being heard at all: it says how *densely* a vessel in that cell is
 received, which is what the "likely disabling" rule needs (a long silence where vessels are
 normally heard densely is unlikely to be a coverage hole).
+
+:func:`reception_raster` covers every cell with a position; :func:`reception_raster_of_cells`
+gives the same rows for a few cells (the gap detector needs only the cells of its gaps' last
+positions) without grouping the positions of all the others.
 """
 
 from __future__ import annotations
@@ -55,21 +59,50 @@ def reception_raster(positions: pa.Table | pl.DataFrame, cell_deg: float = 0.1) 
     :data:`RASTER_SCHEMA` (``lat_min_deg`` / ``lon_min_deg``: the cell's south-west corner),
     sorted by cell.
     """
+    return _raster(_keyed(positions, cell_deg), cell_deg)
+
+
+def reception_raster_of_cells(
+    positions: pa.Table | pl.DataFrame, cells: pl.DataFrame, cell_deg: float = 0.1
+) -> pl.DataFrame:
+    """The rows of ``reception_raster(positions, cell_deg)`` for ``cells`` only.
+
+    ``cells``: ``lat_cell`` and ``lon_cell`` (Int32) of the cells wanted; cells without a
+    position have no row. Every value of a cell (vessel-minutes, rows, vessel-hours,
+    vessels) is counted over the positions inside that cell alone, so dropping the
+    positions of all other cells first leaves it unchanged: the same rows as the full
+    raster, at the cost of one pass of integer cell keys over the positions plus a raster
+    of the (usually few) positions in the wanted cells.
+    """
+    keyed = _keyed(positions, cell_deg)
+    wanted = cells.select(_cell_key(pl.col("lat_cell"), pl.col("lon_cell")))
+    inside = _cell_key(pl.col("lat_cell"), pl.col("lon_cell")).is_in(wanted.to_series().implode())
+    return _raster(keyed.filter(inside), cell_deg)
+
+
+def _keyed(positions: pa.Table | pl.DataFrame, cell_deg: float) -> pl.DataFrame:
+    """``mmsi``, ``ts``, ``lat_cell``, ``lon_cell`` of the positions with a location."""
     if not 0 < cell_deg <= 10:
         raise InputError(f"cell_deg is {cell_deg!r}; expected 0 < cell_deg <= 10")
     df = positions if isinstance(positions, pl.DataFrame) else pl.DataFrame(positions)
     missing = [c for c in ("mmsi", "ts", "lat", "lon") if c not in df.columns]
     if missing:
         raise InputError(f"positions lack columns {missing}; expected mmsi, ts, lat, lon")
+    located = df.drop_nulls(["lat", "lon"])
+    return located.select("mmsi", "ts", *cell_keys(pl.col("lat"), pl.col("lon"), cell_deg))
+
+
+def _cell_key(lat_cell: pl.Expr, lon_cell: pl.Expr) -> pl.Expr:
+    """One Int64 per cell: both Int32 indices side by side, so one membership test finds a
+    position's cell among the wanted ones."""
+    return (lat_cell.cast(pl.Int64) * 2**32 + lon_cell.cast(pl.Int64)).alias("cell_key")
+
+
+def _raster(keyed: pl.DataFrame, cell_deg: float) -> pl.DataFrame:
+    """The raster of positions that already carry ``lat_cell`` and ``lon_cell``."""
     minute = pl.col("ts").dt.epoch("ms") // _MINUTE_MS
-    keys = [
-        *cell_keys(pl.col("lat"), pl.col("lon"), cell_deg),
-        pl.col("mmsi"),
-        minute.alias("minute"),
-    ]
     thinned = (
-        df.drop_nulls(["lat", "lon"])
-        .group_by(keys)
+        keyed.group_by("lat_cell", "lon_cell", "mmsi", minute.alias("minute"))
         .agg(pl.len().alias("receptions"))
         .with_columns(hour=pl.col("minute") // 60)
     )
