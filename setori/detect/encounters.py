@@ -64,7 +64,8 @@ def detect_encounters(
     :func:`setori.detect.resample.segment_positions_of`), in any row order.
     The result is sorted by (MMSI pair, start) and depends only on the set of rows.
     """
-    positions = source_of(positions)
+    if isinstance(positions, Track) and "segment_id" not in positions.source.columns:
+        positions = source_of(positions)  # each MMSI is one segment
     tracks = segment_positions_of(positions)
     ticks = resample(tracks, params)
     pairs = tick_pairs(tracks, ticks, params)

@@ -31,6 +31,7 @@ import pyarrow as pa
 from numba import njit
 
 from setori.detect.encounter_params import EncounterParams
+from setori.detect.track import Track
 from setori.errors import InputError
 
 EARTH_RADIUS_M = 6_371_008.8
@@ -82,7 +83,7 @@ class Ticks:
     speed_kn: F64
 
 
-def segment_positions_of(positions: pa.Table | pl.DataFrame) -> SegmentPositions:
+def segment_positions_of(positions: pa.Table | pl.DataFrame | Track) -> SegmentPositions:
     """Sort ``positions`` by segment and time.
 
     Needs ``mmsi``, ``ts``, ``lat``, ``lon``; uses ``sog_kn``, ``cog_deg``,
@@ -91,9 +92,18 @@ def segment_positions_of(positions: pa.Table | pl.DataFrame) -> SegmentPositions
     (dropped by the segmenter) or whose position is invalid are left out, and a row
     repeating another's segment, time and position counts once.
     """
-    df = _canonical(positions if isinstance(positions, pl.DataFrame) else pl.DataFrame(positions))
-    ids = df["segment_id"].unique().sort()
-    code = df["segment_id"].cast(pl.Enum(ids)).to_physical().to_numpy().astype(np.int64)
+    if isinstance(positions, Track):
+        df = _canonical_track(positions)
+        ids = df["segment_id"].unique(maintain_order=True)  # the Track's order: sorted
+        code = df["seg"].to_numpy().astype(np.int64)
+        code = code - code[0] if len(code) and code[0] else code
+        df = df.drop("seg")
+    else:
+        df = _canonical(
+            positions if isinstance(positions, pl.DataFrame) else pl.DataFrame(positions)
+        )
+        ids = df["segment_id"].unique().sort()
+        code = df["segment_id"].cast(pl.Enum(ids)).to_physical().to_numpy().astype(np.int64)
     cols = {name: df[name].to_numpy() for name in df.columns if name != "segment_id"}
     order = _sort_order(code, cols)
     moved = {k: v if order is None else v[order] for k, v in cols.items() if k in _KERNEL_COLUMNS}
@@ -152,6 +162,31 @@ def _canonical(df: pl.DataFrame) -> pl.DataFrame:
         columns.append(pl.col("row_id").cast(pl.UInt64))
     valid = pl.col("lat").is_between(-90, 90) & pl.col("lon").is_between(-180, 180)
     return df.select(columns).filter(valid & pl.col("segment_id").is_not_null())
+
+
+def _canonical_track(track: Track) -> pl.DataFrame:
+    """A Track's frame in the columns of :func:`_canonical` plus its segment code ``seg``.
+
+    The frame is sorted by segment, so codes stay in order; rows with an invalid position
+    are left out as in :func:`_canonical` (then the codes are made dense again).
+    """
+    frame = track.frame
+    valid = pl.col("lat").is_between(-90, 90) & pl.col("lon").is_between(-180, 180)
+    if not frame.select(valid.all()).item():
+        frame = frame.filter(valid)
+        new = (pl.col("seg") != pl.col("seg").shift(1)).fill_null(True)
+        frame = frame.with_columns(seg=new.cast(pl.Int32).cum_sum() - 1)
+    nan = float("nan")
+    return frame.select(
+        "mmsi",
+        pl.col("ts_ms").alias("ts"),
+        "lat",
+        "lon",
+        *(pl.col(c).fill_null(nan) for c in ("sog_kn", "cog_deg", "heading_deg")),
+        "segment_id",
+        "row_id",
+        "seg",
+    )
 
 
 def _float_or_nan(df: pl.DataFrame, name: str) -> pl.Expr:
@@ -249,7 +284,7 @@ def haversine_m(lat1: F64, lon1: F64, lat2: F64, lon2: F64) -> F64:
 # ``track`` = (ts_ms, lat, lon, sog_kn, cog_deg) of the sorted positions; ``out`` = the
 # six output columns of ``_allocate``; ``config`` = [step_ms, max_gap_ms, slow_gap_ms,
 # slow_kn, max_extrapolation_ms].
-Track = tuple[I64, F64, F64, F64, F64]
+KernelTrack = tuple[I64, F64, F64, F64, F64]
 Out = tuple[I64, I64, F64, F64, npt.NDArray[np.int8], F64]
 
 
@@ -280,7 +315,7 @@ def _emit(
 
 
 @njit(cache=True, inline="always")
-def _velocity_mps(track: Track, i: int, j: int) -> tuple[float, float, bool]:
+def _velocity_mps(track: KernelTrack, i: int, j: int) -> tuple[float, float, bool]:
     """(north, east) velocity of row ``i``: reported SOG/COG, else implied from row ``j``."""
     ts, lat, lon, sog, cog = track
     if not math.isnan(sog[i]) and (not math.isnan(cog[i]) or sog[i] == 0.0):
@@ -297,7 +332,7 @@ def _velocity_mps(track: Track, i: int, j: int) -> tuple[float, float, bool]:
 
 @njit(cache=True, inline="always")
 def _extrapolate(
-    track: Track, i: int, j: int, span: tuple[int, int, int], s: int, out: Out, n: int
+    track: KernelTrack, i: int, j: int, span: tuple[int, int, int], s: int, out: Out, n: int
 ) -> int:
     """Dead-reckon row ``i`` onto ticks ``range(*span)`` (ms); ``j`` is its neighbour row."""
     ts, lat, lon = track[0], track[1], track[2]
@@ -318,7 +353,7 @@ def _extrapolate(
 
 
 @njit(cache=True, inline="always")
-def _gap_kind(track: Track, i: int, config: F64) -> int:
+def _gap_kind(track: KernelTrack, i: int, config: F64) -> int:
     """Kind of the ticks inside the gap after row ``i``; -1 if not interpolated."""
     ts, lat, lon, sog = track[0], track[1], track[2], track[3]
     gap = ts[i + 1] - ts[i]
@@ -335,7 +370,7 @@ def _gap_kind(track: Track, i: int, config: F64) -> int:
 
 @njit(cache=True, inline="always")
 def _interpolate(
-    track: Track, i: int, t_next: int, s: int, config: F64, out: Out, n: int
+    track: KernelTrack, i: int, t_next: int, s: int, config: F64, out: Out, n: int
 ) -> tuple[int, int]:
     """Ticks from ``t_next`` (the first tick >= ts[i], < ts[i + 1]) to before ``ts[i + 1]``:
     row ``i`` itself when it falls on a tick, and interpolated ticks when the gap may be
@@ -364,7 +399,9 @@ def _interpolate(
 
 
 @njit(cache=True, inline="always")
-def _resample_segment(track: Track, lo: int, hi: int, s: int, config: F64, out: Out, n: int) -> int:
+def _resample_segment(
+    track: KernelTrack, lo: int, hi: int, s: int, config: F64, out: Out, n: int
+) -> int:
     """Ticks of segment ``s`` (rows ``lo:hi``): back-extrapolated, interpolated, the last
     row on a tick, forward-extrapolated."""
     ts, sog = track[0], track[3]
@@ -385,7 +422,7 @@ def _resample_segment(track: Track, lo: int, hi: int, s: int, config: F64, out: 
 
 
 @njit(cache=True)
-def _resample_kernel(start: I64, track: Track, config: F64, out: Out) -> int:
+def _resample_kernel(start: I64, track: KernelTrack, config: F64, out: Out) -> int:
     """Resample every segment; returns the number of ticks (written only if ``out`` is
     large enough, i.e. on the second pass)."""
     n = 0

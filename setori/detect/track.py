@@ -32,7 +32,9 @@ from setori.geo.sphere import EARTH_RADIUS_M
 #: Columns a track needs (``sog_kn`` is optional).
 TRACK_COLUMNS = ("row_id", "mmsi", "segment_id", "ts", "lat", "lon")
 #: Columns of :attr:`Track.frame`, in order.
-FRAME_COLUMNS = ("row_id", "mmsi", "segment_id", "seg", "ts_ms", "lat", "lon", "sog_kn")
+FRAME_COLUMNS = (
+    "row_id", "mmsi", "segment_id", "seg", "ts_ms", "lat", "lon", "sog_kn", "cog_deg", "heading_deg"
+)  # fmt: skip
 
 Positions: TypeAlias = pa.Table | pl.DataFrame
 Floats = npt.NDArray[np.float64]
@@ -141,10 +143,10 @@ class Track:
 
     :attr:`frame` columns: ``row_id`` (UInt64), ``mmsi`` (Int32), ``segment_id`` (String),
     ``seg`` (Int32, 0-based, in sort order), ``ts_ms`` (Int64 epoch ms), ``lat``, ``lon``,
-    ``sog_kn`` (Float64, null when unknown). Rows without a segment, time or position are
-    left out (the segmenter dropped them); a row given twice (same ``row_id`` and segment,
-    e.g. overlapping windows) counts once. :attr:`source` keeps the input as a Polars
-    frame for rules that look at every row.
+    ``sog_kn``, ``cog_deg``, ``heading_deg`` (Float64, null when unknown). Rows without a
+    segment, time or position are left out (the segmenter dropped them); a row given twice
+    (same ``row_id`` and segment, e.g. overlapping windows) counts once. :attr:`source`
+    keeps the input as a Polars frame for rules that look at every row.
     """
 
     def __init__(self, source: pl.DataFrame) -> None:
@@ -185,7 +187,10 @@ def _frame(source: pl.DataFrame) -> pl.DataFrame:
         raise InputError(f"positions lack columns {missing}; expected {list(TRACK_COLUMNS)}")
     if not isinstance(source.schema["ts"], pl.Datetime):
         raise InputError(f"column ts has type {source.schema['ts']}; expected a timestamp")
-    sog = pl.col("sog_kn") if "sog_kn" in source.columns else pl.lit(None)
+    optional = [
+        (pl.col(c) if c in source.columns else pl.lit(None)).cast(pl.Float64).alias(c)
+        for c in ("sog_kn", "cog_deg", "heading_deg")
+    ]
     ts = pl.col("ts")
     if not source.schema["ts"].time_zone:
         ts = ts.dt.replace_time_zone("UTC")
@@ -196,7 +201,7 @@ def _frame(source: pl.DataFrame) -> pl.DataFrame:
         ts.dt.epoch("ms").alias("ts_ms"),
         pl.col("lat").cast(pl.Float64),
         pl.col("lon").cast(pl.Float64),
-        sog.cast(pl.Float64).alias("sog_kn"),
+        *optional,
     ).drop_nulls(["segment_id", "ts_ms", "lat", "lon"])
     if not is_sorted_by(frame, ["segment_id", "ts_ms", "row_id"]):
         frame = frame.sort(["segment_id", "ts_ms", "row_id"], maintain_order=True).filter(
