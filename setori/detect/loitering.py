@@ -14,15 +14,19 @@ implied speed is below ``max_speed_kn``, lasting at least ``min_duration``. Sub-
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
+from numba import njit
 
 from setori.detect.events import empty_events, event_id, make_events
-from setori.detect.track import Track, haversine_m, params_evidence, source_of
+from setori.detect.track import Track, haversine_m, params_evidence
 from setori.errors import InputError
 
 DETECTOR_VERSION = "loitering/1"
@@ -30,7 +34,9 @@ EARTH_RADIUS_M = 6_371_008.8
 METRES_PER_NM = 1852.0
 MPS_PER_KN = METRES_PER_NM / 3600.0
 TRACK_COLUMNS = ("row_id", "mmsi", "segment_id", "ts", "lat", "lon")
-_RUN_KEYS = ["segment_id", "piece", "bucket"]
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
+Ints32 = npt.NDArray[np.int32]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -142,128 +148,216 @@ def detect_loitering(
     """Loitering events (detection.md §8.3) of every segment in ``positions``.
 
     ``positions``: canonical position columns plus ``row_id`` and ``segment_id``, in any
-    order. Returns an :data:`~setori.detect.events.EVENTS` table (type ``loitering``,
+    order, or the :class:`~setori.detect.track.Track` :func:`~setori.detect.run.detect`
+    shares. Returns an :data:`~setori.detect.events.EVENTS` table (type ``loitering``,
     subtype ``anchored`` / ``drifting``), one row per run, ordered by (start, mmsi).
+
+    Method: one pass over the track (sorted by segment, time) thins it, steps it, closes
+    hourly buckets and strings slow buckets into runs (:func:`_slow_runs`); a second pass
+    over the rows of the runs long enough gives each run's shape (:func:`_run_shapes`).
     """
-    positions = source_of(positions)
-    steps = _steps(track_frame(positions), params)
-    buckets = _runs_of_slow_buckets(_buckets(steps, params), params)
-    runs = _run_summaries(buckets, params)
+    frame = Track.of(positions).frame
+    runs = _run_table(frame, params)
     if runs.is_empty():
         return empty_events()
-    runs = runs.join(_run_shapes(steps, buckets), on="run", how="left")
     return _events(runs.sort(["start_ms", "mmsi", "segment_id"]), params)
 
 
-def _steps(track: pl.DataFrame, params: LoiteringParams) -> pl.DataFrame:
-    """Steps within a segment no longer than ``max_silence``, each with its piece and bucket.
-
-    A *piece* is a stretch of a segment without a longer silence; runs never cross pieces.
-    """
-    max_silence_s = params.max_silence.total_seconds()
+def _run_table(frame: pl.DataFrame, params: LoiteringParams) -> pl.DataFrame:
+    """One row per loitering run: window, speeds, counts, row ids, centre, radius, SOG."""
+    seg = frame["seg"].to_numpy()
+    ts_ms = frame["ts_ms"].to_numpy()
+    lat, lon = frame["lat"].to_numpy(), frame["lon"].to_numpy()
+    thinning_ms = params.thinning // timedelta(milliseconds=1)
     bucket_ms = params.bucket // timedelta(milliseconds=1)
-    breaks = pl.col("prev_ts_ms").is_null() | (pl.col("dt_s") > max_silence_s)
-    return (
-        with_steps(_thinned(track, params.thinning))
-        .with_columns(piece=breaks.cast(pl.Int32).cum_sum().over("segment_id"))
-        .filter(~breaks)
-        .with_columns(bucket=pl.col("ts_ms") // bucket_ms)
+    silence_s = params.max_silence.total_seconds()
+    index, sums = _bucket_kernel(seg, ts_ms, lat, lon, thinning_ms, bucket_ms, silence_s)
+    buckets = pl.DataFrame(
+        {
+            "piece": index[:, 0],
+            "first": index[:, 1],
+            "step": index[:, 2],
+            "last": index[:, 3],
+            "n_steps": index[:, 4],
+            "distance_m": sums[:, 0],
+            "time_s": sums[:, 1],
+        }
     )
-
-
-def _thinned(track: pl.DataFrame, interval: timedelta) -> pl.DataFrame:
-    """The first position of each segment in each epoch-aligned ``interval``."""
-    interval_ms = interval // timedelta(milliseconds=1)
-    if interval_ms == 0:
-        return track
-    slot = pl.col("ts_ms") // interval_ms
-    first = (slot != slot.shift(1)) | (pl.col("segment_id") != pl.col("segment_id").shift(1))
-    return track.filter(first.fill_null(True))
-
-
-def _buckets(steps: pl.DataFrame, params: LoiteringParams) -> pl.DataFrame:
-    """One row per (segment, piece, bucket): implied speed, window and bounding row ids."""
-    speed_kn = pl.col("distance_m") / pl.col("time_s") / MPS_PER_KN
-    return (
-        steps.group_by(_RUN_KEYS)
-        .agg(
-            pl.col("mmsi").first(),
-            pl.col("step_m").sum().alias("distance_m"),
-            pl.col("dt_s").sum().alias("time_s"),
-            pl.len().alias("n_steps"),
-            pl.col("prev_ts_ms").first().alias("start_ms"),
-            pl.col("ts_ms").last().alias("end_ms"),
-            pl.col("prev_row_id").first().alias("first_row_id"),
-            pl.col("row_id").last().alias("last_row_id"),
-        )
-        .with_columns(speed_kn=pl.when(pl.col("time_s") > 0).then(speed_kn))
-        .with_columns(slow=(pl.col("speed_kn") < params.max_speed_kn).fill_null(False))
-        .sort(_RUN_KEYS)
+    runs = _run_summaries(_runs_of_slow_buckets(buckets, params), ts_ms, params)
+    first, last = runs["first"].to_numpy(), runs["last"].to_numpy()
+    sog_kn = frame["sog_kn"].fill_null(np.nan).to_numpy()
+    shape = _run_shapes(first, last, seg, ts_ms, lat, lon, sog_kn, thinning_ms)
+    return runs.with_columns(
+        segment_id=frame["segment_id"].gather(first),
+        mmsi=frame["mmsi"].gather(runs["step"]),
+        start_ms=pl.Series(ts_ms[first]),
+        end_ms=pl.Series(ts_ms[last]),
+        first_row_id=frame["row_id"].gather(first),
+        last_row_id=frame["row_id"].gather(last),
+        lat=pl.Series(shape[:, 0]),
+        lon=pl.Series(shape[:, 1]),
+        median_sog_kn=pl.Series(shape[:, 2]).fill_nan(None),
+        radius_m=pl.Series(shape[:, 3]),
     )
 
 
 def _runs_of_slow_buckets(buckets: pl.DataFrame, params: LoiteringParams) -> pl.DataFrame:
-    """Slow buckets, each numbered with its run (consecutive slow buckets of one piece)."""
-    same_piece = (pl.col("segment_id") == pl.col("segment_id").shift(1)) & (
-        pl.col("piece") == pl.col("piece").shift(1)
-    )
-    continues = same_piece.fill_null(False) & pl.col("slow").shift(1).fill_null(False)
+    """Slow buckets, each numbered with its run (consecutive slow buckets of one piece).
+
+    A bucket is slow when its implied speed (distance over time) is below ``max_speed_kn``;
+    rows are in track order, so the previous row is the previous bucket of the piece.
+    """
+    speed_kn = pl.col("distance_m") / pl.col("time_s") / MPS_PER_KN
+    slow = (pl.col("speed_kn") < params.max_speed_kn).fill_null(False)
+    continues = (pl.col("piece") == pl.col("piece").shift(1)).fill_null(False) & pl.col(
+        "slow"
+    ).shift(1).fill_null(False)
     starts = pl.col("slow") & ~continues
-    return buckets.with_columns(run=starts.cast(pl.Int64).cum_sum()).filter(pl.col("slow"))
-
-
-def _run_summaries(buckets: pl.DataFrame, params: LoiteringParams) -> pl.DataFrame:
-    """One row per run lasting at least ``min_duration``."""
-    min_ms = params.min_duration // timedelta(milliseconds=1)
     return (
-        buckets.group_by("run", maintain_order=True)
-        .agg(
-            pl.col("segment_id").first(),
-            pl.col("mmsi").first(),
-            pl.col("start_ms").first(),
-            pl.col("end_ms").last(),
-            pl.col("distance_m").sum(),
-            pl.col("time_s").sum(),
-            (pl.col("n_steps").sum() + 1).alias("point_count"),
-            pl.col("speed_kn").max().alias("max_speed_kn"),
-            pl.len().alias("buckets"),
-            pl.col("first_row_id").first(),
-            pl.col("last_row_id").last(),
-        )
-        .filter(pl.col("end_ms") - pl.col("start_ms") >= min_ms)
-        .with_columns(avg_speed_kn=pl.col("distance_m") / pl.col("time_s") / MPS_PER_KN)
+        buckets.with_columns(speed_kn=pl.when(pl.col("time_s") > 0).then(speed_kn))
+        .with_columns(slow=slow)
+        .with_columns(run=starts.cast(pl.Int64).cum_sum())
+        .filter(pl.col("slow"))
     )
 
 
-def _run_shapes(steps: pl.DataFrame, buckets: pl.DataFrame) -> pl.DataFrame:
-    """Centre (mean unit vector), radius (farthest position) and median SOG of each run."""
-    in_run = steps.join(buckets.select([*_RUN_KEYS, "run"]), on=_RUN_KEYS, how="inner").sort(
-        ["run", "ts_ms"]
+def _run_summaries(buckets: pl.DataFrame, ts_ms: Ints, params: LoiteringParams) -> pl.DataFrame:
+    """One row per run lasting at least ``min_duration`` (first to last position)."""
+    min_ms = params.min_duration // timedelta(milliseconds=1)
+    runs = buckets.group_by("run", maintain_order=True).agg(
+        pl.col("first").first(),
+        pl.col("step").first(),
+        pl.col("last").last(),
+        pl.col("distance_m").sum(),
+        pl.col("time_s").sum(),
+        (pl.col("n_steps").sum() + 1).alias("point_count"),
+        pl.col("speed_kn").max().alias("max_speed_kn"),
+        pl.len().alias("buckets"),
     )
-    first = in_run.group_by("run").agg(
-        pl.col("prev_lat").first().alias("lat"),
-        pl.col("prev_lon").first().alias("lon"),
-        pl.lit(None, pl.Float64).alias("sog_kn"),
+    lasting = ts_ms[runs["last"].to_numpy()] - ts_ms[runs["first"].to_numpy()] >= min_ms
+    return runs.filter(pl.Series(lasting, dtype=pl.Boolean)).with_columns(
+        avg_speed_kn=pl.col("distance_m") / pl.col("time_s") / MPS_PER_KN
     )
-    points = pl.concat([first, in_run.select("run", "lat", "lon", "sog_kn")], how="vertical")
-    centre = points.group_by("run").agg(*_mean_position(), pl.col("sog_kn").median())
-    spread = points.join(centre, on="run", suffix="_c").with_columns(
-        d=haversine_m(pl.col("lat"), pl.col("lon"), pl.col("lat_c"), pl.col("lon_c"))
-    )
-    radius = spread.group_by("run").agg(pl.col("d").max().alias("radius_m"))
-    return centre.rename({"sog_kn": "median_sog_kn"}).join(radius, on="run")
 
 
-def _mean_position() -> list[pl.Expr]:
-    """Mean position via the mean of unit vectors (safe across the antimeridian)."""
-    lat, lon = pl.col("lat").radians(), pl.col("lon").radians()
-    x = (lat.cos() * lon.cos()).mean()
-    y = (lat.cos() * lon.sin()).mean()
-    z = lat.sin().mean()
-    return [
-        pl.arctan2(z, (x**2 + y**2).sqrt()).degrees().alias("lat"),
-        pl.arctan2(y, x).degrees().alias("lon"),
-    ]
+@njit(cache=True)
+def _kept(seg: Ints32, ts_ms: Ints, i: int, thinning_ms: int) -> bool:  # pragma: no cover
+    """Whether row ``i`` is its segment's first in its epoch-aligned ``thinning_ms`` slot
+    (GFW keeps one message per minute; ``thinning_ms`` 0 keeps every row)."""
+    if thinning_ms == 0 or i == 0 or seg[i] != seg[i - 1]:
+        return True
+    return bool(ts_ms[i] // thinning_ms != ts_ms[i - 1] // thinning_ms)
+
+
+@njit(cache=True)
+def _haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:  # pragma: no cover
+    """:func:`~setori.detect.track.haversine_m` for two points, in the same operation order."""
+    rad = math.pi / 180.0
+    return _haversine_cos_m(lat1, lon1, math.cos(lat1 * rad), lat2, lon2, math.cos(lat2 * rad))
+
+
+@njit(cache=True)
+def _haversine_cos_m(
+    lat1: float, lon1: float, cos1: float, lat2: float, lon2: float, cos2: float
+) -> float:  # pragma: no cover - numba
+    """:func:`_haversine_m` given the cosines of both latitudes (reused along a track)."""
+    rad = math.pi / 180.0
+    s_lat = math.sin((lat2 * rad - lat1 * rad) / 2)
+    s_lon = math.sin((lon2 * rad - lon1 * rad) / 2)
+    a = s_lat**2 + cos1 * cos2 * s_lon**2
+    return 2 * EARTH_RADIUS_M * math.asin(min(math.sqrt(a), 1.0))
+
+
+@njit(cache=True)
+def _bucket_kernel(
+    seg: Ints32,
+    ts_ms: Ints,
+    lat: Floats,
+    lon: Floats,
+    thinning_ms: int,
+    bucket_ms: int,
+    max_silence_s: float,
+) -> tuple[Ints, Floats]:  # pragma: no cover - numba
+    """The buckets of the track (sorted by segment, time), in one pass, in track order.
+
+    Kept rows (:func:`_kept`) are stepped from the previous kept row of the segment; a
+    segment's first row or a step longer than ``max_silence_s`` starts a new *piece* (the
+    step is dropped). Each step falls in the epoch-aligned bucket of its end time.
+    Returns per bucket ``index`` columns (piece, first row = its first step's previous
+    row, first step row, last row, steps) and ``sums`` (distance m, time s).
+    """
+    index = np.empty((1024, 5), dtype=np.int64)
+    sums = np.empty((1024, 2))
+    found, piece, prev, bucket_end_ms = 0, -1, -1, 0
+    cos_prev, rad = 0.0, math.pi / 180.0
+    for i in range(seg.size):
+        if not _kept(seg, ts_ms, i, thinning_ms):
+            continue
+        cos_here = math.cos(lat[i] * rad)
+        if prev < 0 or seg[i] != seg[prev] or (ts_ms[i] - ts_ms[prev]) / 1000.0 > max_silence_s:
+            piece, prev, bucket_end_ms, cos_prev = piece + 1, i, ts_ms[i], cos_here
+            continue
+        if ts_ms[i] >= bucket_end_ms:  # a new piece or the step ends in a later bucket
+            if found == index.shape[0]:
+                index = np.concatenate((index, np.empty_like(index)))
+                sums = np.concatenate((sums, np.empty_like(sums)))
+            index[found, 0], index[found, 1], index[found, 2], index[found, 4] = piece, prev, i, 0
+            sums[found, 0], sums[found, 1] = 0.0, 0.0
+            bucket_end_ms, found = (ts_ms[i] // bucket_ms + 1) * bucket_ms, found + 1
+        index[found - 1, 3] = i
+        index[found - 1, 4] += 1
+        step_m = _haversine_cos_m(lat[prev], lon[prev], cos_prev, lat[i], lon[i], cos_here)
+        sums[found - 1, 0] += step_m
+        sums[found - 1, 1] += (ts_ms[i] - ts_ms[prev]) / 1000.0
+        prev, cos_prev = i, cos_here
+    return index[:found], sums[:found]
+
+
+@njit(cache=True)
+def _run_shapes(
+    first: Ints,
+    last: Ints,
+    seg: Ints32,
+    ts_ms: Ints,
+    lat: Floats,
+    lon: Floats,
+    sog_kn: Floats,
+    thinning_ms: int,
+) -> Floats:  # pragma: no cover - numba
+    """Centre, median SOG and radius of each run over its kept rows ``first..last``.
+
+    Columns: centre latitude and longitude (the mean of unit vectors, safe across the
+    antimeridian), median SOG (NaN when none is known; the first position, which belongs
+    to the previous bucket, counts for the centre and radius but not for the SOG) and
+    radius (farthest position from the centre, metres).
+    """
+    out = np.empty((first.size, 4))
+    rad = math.pi / 180.0
+    for r in range(first.size):
+        x, y, z, count = 0.0, 0.0, 0.0, 0
+        sogs = np.empty(last[r] - first[r] + 1)
+        known = 0
+        for i in range(first[r], last[r] + 1):
+            if not _kept(seg, ts_ms, i, thinning_ms):
+                continue
+            lat_rad, lon_rad = lat[i] * rad, lon[i] * rad
+            x += math.cos(lat_rad) * math.cos(lon_rad)
+            y += math.cos(lat_rad) * math.sin(lon_rad)
+            z += math.sin(lat_rad)
+            count += 1
+            if i != first[r] and not math.isnan(sog_kn[i]):
+                sogs[known] = sog_kn[i]
+                known += 1
+        x, y, z = x / count, y / count, z / count
+        lat_c = math.atan2(z, math.sqrt(x**2 + y**2)) / rad
+        lon_c = math.atan2(y, x) / rad
+        radius_m = 0.0
+        for i in range(first[r], last[r] + 1):
+            if _kept(seg, ts_ms, i, thinning_ms):
+                radius_m = max(radius_m, _haversine_m(lat[i], lon[i], lat_c, lon_c))
+        out[r, 0], out[r, 1], out[r, 3] = lat_c, lon_c, radius_m
+        out[r, 2] = np.median(sogs[:known]) if known else np.nan
+    return out
 
 
 def _events(runs: pl.DataFrame, params: LoiteringParams) -> pa.Table:
