@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -35,9 +35,16 @@ import polars as pl
 import pyarrow as pa
 
 from setori.detect.events import empty_events, event_id, make_events
-from setori.detect.port_visits import track_positions
-from setori.detect.track import Track, params_evidence, require_param, source_of, utc_from_ms
-from setori.geo.land import LandLayer, load_land
+from setori.detect.track import (
+    Track,
+    params_evidence,
+    require_param,
+    shifted_within,
+    source_of,
+    utc_from_ms,
+)
+from setori.errors import InputError
+from setori.geo.land import CELL_LAND, CELL_MIXED, LandLayer, land_cells, load_land
 from setori.geo.mid import MidTable, load_mid_table, mid_of
 from setori.geo.places import PlaceIndex, load_places
 from setori.geo.sphere import MPS_PER_KN, haversine_m
@@ -169,6 +176,35 @@ def _frame(table: pa.Table | pl.DataFrame) -> pl.DataFrame:
     return table if isinstance(table, pl.DataFrame) else pl.DataFrame(table)
 
 
+PositionsLike: TypeAlias = pa.Table | pl.DataFrame | Track
+
+
+def _track(positions: PositionsLike) -> Track:
+    """``positions`` as a :class:`Track` (returned as is when it already is one).
+
+    A table without ``segment_id`` is keyed by MMSI (its string is the segment) and one
+    without ``row_id`` numbers its rows, as ``port_visits.track_positions`` did.
+    """
+    if isinstance(positions, Track):
+        return positions
+    df = _frame(positions)
+    missing = [c for c in ("mmsi", "ts", "lat", "lon") if c not in df.columns]
+    if missing:
+        raise InputError(f"positions lack columns {missing}; expected mmsi, ts, lat, lon")
+    if not isinstance(df.schema["ts"], pl.Datetime):
+        raise InputError(f"column ts has type {df.schema['ts']}; expected a timestamp")
+    if "row_id" not in df.columns:
+        df = df.with_columns(row_id=pl.int_range(pl.len(), dtype=pl.UInt64))
+    if "segment_id" not in df.columns:
+        df = df.with_columns(segment_id=pl.col("mmsi").cast(pl.String))
+    return Track(df)
+
+
+def _segmented(positions: PositionsLike) -> bool:
+    """Whether the positions carry segments (a Track always does)."""
+    return isinstance(positions, Track) or "segment_id" in _frame(positions).columns
+
+
 # --- invalid MMSI -------------------------------------------------------------------------
 
 
@@ -190,17 +226,26 @@ def mmsi_problems(mmsi: npt.ArrayLike, mids: MidTable) -> list[list[str]]:
 
 
 def detect_invalid_mmsi(
-    positions: pa.Table | pl.DataFrame,
+    positions: PositionsLike,
     *,
     params: IdentityParams | None = None,
     mids: MidTable | None = None,
 ) -> pa.Table:
-    """One ``invalid_mmsi`` event per invalid MMSI seen in ``positions`` (first to last seen)."""
+    """One ``invalid_mmsi`` event per invalid MMSI seen in ``positions`` (first to last seen).
+
+    Every row counts, with or without a segment (a Track's :attr:`Track.source`). The
+    rules run on the distinct MMSIs; only the rows of invalid ones are aggregated.
+    """
     params, mids = params or IdentityParams(), mids or load_mid_table()
+    source = _frame(source_of(positions))
+    distinct = source.select(pl.col("mmsi").unique())
+    invalid = distinct.filter(
+        pl.Series([bool(w) for w in mmsi_problems(distinct["mmsi"].to_numpy(), mids)])
+    )
     seen = (
-        _frame(positions)
+        source.join(invalid, on="mmsi", how="semi", nulls_equal=True)
         .select("mmsi", pl.col("ts").dt.epoch("ms").alias("ts_ms"), "lat", "lon")
-        .sort("ts_ms")
+        .sort("ts_ms", maintain_order=True)
         .group_by("mmsi")
         .agg(
             pl.col("ts_ms").min().alias("first_ms"),
@@ -369,13 +414,17 @@ def detect_name_churn(
 # --- cloning and kinematic jumps ----------------------------------------------------------
 
 
-def _steps(track: pl.DataFrame, over: str) -> pl.DataFrame:
-    """Consecutive position pairs within ``over`` with distance (km) and implied speed (kn)."""
-    prev = [
-        pl.col(c).shift(1).over(over).alias(f"prev_{c}")
-        for c in ("track", "ts_ms", "lat", "lon", "row_id")
-    ]
-    steps = track.sort(over, "ts_ms", "row_id").with_columns(prev).drop_nulls("prev_ts_ms")
+def _may_exceed(min_speed_kn: float, min_distance_km: float) -> pl.Expr:
+    """Steps of :attr:`Track.steps` that may be faster than ``min_speed_kn`` over at least
+    ``min_distance_km``: a superset (1e-9 relative slack on the shared ``step_m``) of the
+    steps that :func:`_with_speed` then checks exactly."""
+    step_m = pl.col("step_m") * (1 + 1e-9) + 1e-6
+    fast = (pl.col("dt_s") <= 0) | (step_m > min_speed_kn * MPS_PER_KN * pl.col("dt_s"))
+    return pl.col("step_m").is_not_null() & (step_m >= min_distance_km * 1000) & fast
+
+
+def _with_speed(steps: pl.DataFrame) -> pl.DataFrame:
+    """Distance (km) and implied speed (kn; inf when no time passed) of each step row."""
     dist_m = haversine_m(
         steps["prev_lat"].to_numpy(),
         steps["prev_lon"].to_numpy(),
@@ -388,6 +437,10 @@ def _steps(track: pl.DataFrame, over: str) -> pl.DataFrame:
     return steps.with_columns(
         pl.Series("distance_km", dist_m / 1000), pl.Series("speed_kn", speed_kn)
     )
+
+
+def _exceeding(min_speed_kn: float, min_distance_km: float) -> pl.Expr:
+    return (pl.col("speed_kn") > min_speed_kn) & (pl.col("distance_km") >= min_distance_km)
 
 
 def _pair_evidence(steps: pl.DataFrame) -> list[dict[str, Any]]:
@@ -415,31 +468,67 @@ def _pair_evidence(steps: pl.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def detect_cloning(
-    positions: pa.Table | pl.DataFrame, *, params: IdentityParams | None = None
-) -> pa.Table:
+def _segment_spans(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Per segment its first and last time (``t0``, ``t1``), and the distinct (MMSI,
+    segment) pairs, from the rows of :attr:`Track.frame` where the segment or MMSI
+    changes (the frame is sorted by segment, then time)."""
+    seg, mmsi = pl.col("seg"), pl.col("mmsi")
+    edge = (seg != seg.shift(1)) | (seg != seg.shift(-1)) | (mmsi != mmsi.shift(1))
+    rows = frame.filter(edge.fill_null(True)).select("seg", "segment_id", "mmsi", "ts_ms")
+    spans = rows.group_by("seg").agg(
+        pl.col("segment_id").first(),
+        pl.col("ts_ms").min().alias("t0"),
+        pl.col("ts_ms").max().alias("t1"),
+    )
+    return spans, rows.select("mmsi", "seg").unique()
+
+
+def _overlapping_mmsis(spans: pl.DataFrame, pairs: pl.DataFrame) -> pl.Series:
+    """MMSIs with two segments overlapping in time (max(t0) < min(t1)): by start time, a
+    segment overlaps an earlier one when it starts before the latest earlier end."""
+    earlier_end = pl.col("t1").cum_max().shift(1).over("mmsi")
+    return (
+        pairs.join(spans, on="seg")
+        .sort("mmsi", "t0")
+        .filter((pl.col("t0") < earlier_end) & (pl.col("t0") < pl.col("t1")))["mmsi"]
+        .unique()
+    )
+
+
+def _mmsi_steps(frame: pl.DataFrame, mmsis: pl.Series) -> pl.DataFrame:
+    """Consecutive positions (by time, row id) of each MMSI in ``mmsis``: ``track`` and
+    ``prev_track`` are their segments."""
+    keys = ["mmsi", "ts_ms", "row_id"]
+    rows = frame.filter(pl.col("mmsi").is_in(mmsis.implode())).sort(keys, maintain_order=True)
+    prev = shifted_within("mmsi", ["segment_id", "ts_ms", "lat", "lon", "row_id"])
+    return (
+        rows.with_columns(prev)
+        .drop_nulls("prev_ts_ms")
+        .rename({"segment_id": "track", "prev_segment_id": "prev_track"})
+    )
+
+
+def detect_cloning(positions: PositionsLike, *, params: IdentityParams | None = None) -> pa.Table:
     """``mmsi_cloning``: two time-overlapping segments of one MMSI, > 50 kn apart.
 
     Needs ``segment_id``; consecutive positions of the MMSI (in time) that belong to
     different, overlapping segments are compared. One event per MMSI and segment pair.
+    Only MMSIs with two overlapping segments (found from each segment's time span) are
+    stepped.
     """
     params = params or IdentityParams()
-    if "segment_id" not in _frame(positions).columns:
+    if not _segmented(positions):
         return empty_events()
-    track = track_positions(positions)
-    spans = track.group_by("track").agg(
-        pl.col("ts_ms").min().alias("t0"), pl.col("ts_ms").max().alias("t1")
-    )
+    frame = _track(positions).frame
+    spans, pairs = _segment_spans(frame)
+    mmsis = _overlapping_mmsis(spans, pairs)
+    spans = spans.select(pl.col("segment_id").alias("track"), "t0", "t1")
     steps = (
-        _steps(track, "mmsi")
-        .filter(pl.col("track") != pl.col("prev_track"))
-        .join(spans, on="track")
-        .join(spans, left_on="prev_track", right_on="track", suffix="_prev")
+        _with_speed(_mmsi_steps(frame, mmsis).filter(pl.col("track") != pl.col("prev_track")))
+        .join(spans, on="track", maintain_order="left")
+        .join(spans, left_on="prev_track", right_on="track", suffix="_prev", maintain_order="left")
         .filter(pl.max_horizontal("t0", "t0_prev") < pl.min_horizontal("t1", "t1_prev"))
-        .filter(
-            (pl.col("speed_kn") > params.clone_min_speed_kn)
-            & (pl.col("distance_km") >= params.clone_min_distance_km)
-        )
+        .filter(_exceeding(params.clone_min_speed_kn, params.clone_min_distance_km))
         .with_columns(
             pair=pl.concat_list(
                 pl.min_horizontal("track", "prev_track"), pl.max_horizontal("track", "prev_track")
@@ -473,17 +562,19 @@ def detect_cloning(
 
 
 def detect_kinematic_jumps(
-    positions: pa.Table | pl.DataFrame, *, params: IdentityParams | None = None
+    positions: PositionsLike, *, params: IdentityParams | None = None
 ) -> pa.Table:
     """``kinematic_jump``: implied speed > ``jump_max_speed_kn`` within one segment.
 
-    Jumps of one segment less than ``jump_merge`` apart make one event.
+    Jumps of one segment less than ``jump_merge`` apart make one event. Candidates come
+    from the shared :attr:`Track.steps` and are re-measured exactly.
     """
     params = params or IdentityParams()
-    steps = _steps(track_positions(positions), "track").filter(
-        (pl.col("speed_kn") > params.jump_max_speed_kn)
-        & (pl.col("distance_km") >= params.jump_min_distance_km)
-    )
+    fast, far = params.jump_max_speed_kn, params.jump_min_distance_km
+    candidates = _track(positions).steps.filter(_may_exceed(fast, far))
+    steps = _with_speed(
+        candidates.rename({"segment_id": "track"}).with_columns(prev_track=pl.col("track"))
+    ).filter(_exceeding(fast, far))
     merge_ms = params.jump_merge / timedelta(milliseconds=1)
     new_group = (pl.col("prev_ts_ms") - pl.col("ts_ms").shift(1).over("track")) > merge_ms
     steps = steps.with_columns(group=new_group.fill_null(True).cum_sum().over("track"))
@@ -516,25 +607,55 @@ def detect_kinematic_jumps(
 # --- positions on land --------------------------------------------------------------------
 
 
+def land_and_inland_km(
+    lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64], land: LandLayer
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float64]]:
+    """Whether each point is on land, and its distance (km) to the shore when it is (else 0).
+
+    Points in all-sea or all-land cells of :func:`setori.geo.land.land_cells` take the
+    cell's answer; only points in mixed cells get the exact polygon test. The same values
+    as :meth:`LandLayer.on_land` and :meth:`LandLayer.distance_to_shore_km` on every point.
+    """
+    code = land_cells(land).classify(lat, lon)
+    on_land = code == CELL_LAND
+    mixed = np.flatnonzero(code == CELL_MIXED)
+    on_land[mixed] = land.on_land(lat[mixed], lon[mixed])
+    inland_km = np.zeros(lat.size)
+    if on_land.any():
+        inland_km[on_land] = land.distance_to_shore_km(lat[on_land], lon[on_land])
+    return on_land, inland_km
+
+
+def _run_starts(
+    flagged: npt.NDArray[np.bool_], seg: npt.NDArray[np.int32]
+) -> npt.NDArray[np.bool_]:
+    """Flagged rows whose previous row is not a flagged row of the same segment."""
+    starts = flagged.copy()
+    starts[1:] &= ~(flagged[:-1] & (seg[1:] == seg[:-1]))
+    return starts
+
+
 def detect_on_land(
-    positions: pa.Table | pl.DataFrame,
+    positions: PositionsLike,
     *,
     params: IdentityParams | None = None,
     land: LandLayer | None = None,
 ) -> pa.Table:
-    """``position_on_land``: runs of positions on land, ``land_min_inland_km`` or more inland."""
+    """``position_on_land``: runs of positions on land, ``land_min_inland_km`` or more inland.
+
+    A run is consecutive positions of one segment (in :attr:`Track.frame` order).
+    """
     params, land = params or IdentityParams(), land or load_land()
-    track = track_positions(positions)
-    on_land = land.on_land(track["lat"].to_numpy(), track["lon"].to_numpy())
-    inland_km = np.zeros(track.height)
-    if on_land.any():
-        inland_km[on_land] = land.distance_to_shore_km(
-            track["lat"].to_numpy()[on_land], track["lon"].to_numpy()[on_land]
-        )
+    frame = _track(positions).frame
+    on_land, inland_km = land_and_inland_km(frame["lat"].to_numpy(), frame["lon"].to_numpy(), land)
     flagged = on_land & (inland_km >= params.land_min_inland_km)
-    marked = track.with_columns(pl.Series("flag", flagged), pl.Series("inland_km", inland_km))
-    starts = pl.col("flag") & pl.col("flag").shift(1).over("track").fill_null(False).not_()
-    runs = marked.with_columns(run=starts.cum_sum()).filter(pl.col("flag"))
+    run_id = np.cumsum(_run_starts(flagged, frame["seg"].to_numpy()))
+    keep = np.flatnonzero(flagged)
+    runs = (
+        frame[keep]
+        .with_columns(pl.Series("inland_km", inland_km[keep]), pl.Series("run", run_id[keep]))
+        .rename({"segment_id": "track"})
+    )
     rows = []
     for (_,), run in runs.group_by("run", maintain_order=True):
         first = run.row(0, named=True)
@@ -576,7 +697,7 @@ def detect_on_land(
 
 def detect_destination_changes(
     statics: pa.Table | pl.DataFrame,
-    positions: pa.Table | pl.DataFrame | None = None,
+    positions: PositionsLike | None = None,
     *,
     params: IdentityParams | None = None,
     places: PlaceIndex | None = None,
@@ -629,7 +750,7 @@ def detect_destination_changes(
 
 def _voyage_state(
     changes: pl.DataFrame,
-    positions: pa.Table | pl.DataFrame | None,
+    positions: PositionsLike | None,
     params: IdentityParams,
     places: PlaceIndex | None,
 ) -> pl.DataFrame:
@@ -640,7 +761,7 @@ def _voyage_state(
         }
         return changes.with_columns(**nulls, mid_voyage=pl.lit(None, pl.Boolean))
     ts_type = changes.schema["ts"]
-    pos = _frame(positions).select(
+    pos = _frame(source_of(positions)).select(
         pl.col("mmsi").cast(changes.schema["mmsi"]),
         pl.col("ts").cast(ts_type),
         "lat",
@@ -679,20 +800,20 @@ def detect_identity(
     params: IdentityParams | None = None,
 ) -> pa.Table:
     """Every identity rule that the given tables allow, concatenated."""
-    positions = source_of(positions) if positions is not None else None
+    track = _track(positions) if positions is not None else None
     params = params or IdentityParams()
     tables = []
-    if positions is not None:
+    if track is not None:
         tables += [
-            detect_invalid_mmsi(positions, params=params),
-            detect_cloning(positions, params=params),
-            detect_kinematic_jumps(positions, params=params),
-            detect_on_land(positions, params=params),
+            detect_invalid_mmsi(track, params=params),
+            detect_cloning(track, params=params),
+            detect_kinematic_jumps(track, params=params),
+            detect_on_land(track, params=params),
         ]
     if statics is not None:
         tables += [
             detect_invalid_imo(statics, params=params),
             detect_name_churn(statics, params=params),
-            detect_destination_changes(statics, positions, params=params),
+            detect_destination_changes(statics, track, params=params),
         ]
     return pa.concat_tables(tables) if tables else empty_events()

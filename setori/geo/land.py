@@ -73,3 +73,78 @@ def _cached_land(path: Path) -> LandLayer:
     coast = shapely.segmentize(shapely.boundary(land), SHORE_SPACING_DEG)
     xy = shapely.get_coordinates(coast)
     return LandLayer(land, build_kdtree(unit_vectors(xy[:, 1], xy[:, 0])))
+
+
+#: Side (degrees) of the cells of :func:`land_cells`.
+CELL_DEG = 0.05
+#: Codes of :meth:`LandCells.classify`.
+CELL_SEA, CELL_LAND, CELL_MIXED = 0, 1, 2
+_CELLS: dict[tuple[int, float], tuple[LandLayer, LandCells]] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class LandCells:
+    """A land layer on a grid of ``cell_deg`` lon/lat cells: all sea, all land or mixed.
+
+    ``code`` holds one :data:`CELL_SEA` / :data:`CELL_LAND` / :data:`CELL_MIXED` per
+    cell, row-major from (-90°, -180°). A cell that is not mixed holds no point of any
+    polygon boundary, so every point in it (edges included) is on land exactly when
+    :meth:`LandLayer.on_land` says so for any other point of it.
+    """
+
+    cell_deg: float
+    n_lat: int
+    n_lon: int
+    code: npt.NDArray[np.int8]
+
+    def classify(self, lat: npt.ArrayLike, lon: npt.ArrayLike) -> npt.NDArray[np.int8]:
+        """The code of each point's cell; points off the grid (or NaN) are mixed."""
+        lat_a, lon_a = np.asarray(lat, np.float64), np.asarray(lon, np.float64)
+        with np.errstate(invalid="ignore"):
+            row = np.floor((lat_a + 90.0) / self.cell_deg)
+            col = np.floor((lon_a + 180.0) / self.cell_deg)
+            inside = (row >= 0) & (row < self.n_lat) & (col >= 0) & (col < self.n_lon)
+        cell = np.where(inside, row * self.n_lon + col, 0).astype(np.int64)
+        return np.where(inside, self.code[cell], np.int8(CELL_MIXED)).astype(np.int8)
+
+
+def land_cells(layer: LandLayer, cell_deg: float = CELL_DEG) -> LandCells:
+    """``layer`` on a grid of ``cell_deg`` cells (built once per layer and cell size).
+
+    Method: every polygon boundary is densified to vertices at most ``cell_deg / 2``
+    apart (in degrees, per axis), so a boundary segment runs only through the cells of
+    its end vertices and their eight neighbours; those 3 x 3 blocks are the mixed cells.
+    The other cells hold no boundary, so each run of them along a row of the grid is all
+    land or all sea: one :meth:`LandLayer.on_land` test of the run's first cell centre
+    classifies the run.
+    """
+    key = (id(layer), cell_deg)
+    cached = _CELLS.get(key)
+    if cached is None or cached[0] is not layer:
+        cached = (layer, _build_cells(layer, cell_deg))
+        _CELLS[key] = cached
+    return cached[1]
+
+
+def _build_cells(layer: LandLayer, cell_deg: float) -> LandCells:
+    n_lat, n_lon = round(180.0 / cell_deg), round(360.0 / cell_deg)
+    coast = shapely.segmentize(shapely.boundary(layer.land), cell_deg / 2)
+    xy = shapely.get_coordinates(coast)
+    row = np.clip(np.floor((xy[:, 1] + 90.0) / cell_deg).astype(np.int64), 0, n_lat - 1)
+    col = np.clip(np.floor((xy[:, 0] + 180.0) / cell_deg).astype(np.int64), 0, n_lon - 1)
+    mixed = np.zeros((n_lat, n_lon), np.bool_)
+    for d_row in (-1, 0, 1):
+        for d_col in (-1, 0, 1):
+            r, c = row + d_row, col + d_col
+            ok = (r >= 0) & (r < n_lat) & (c >= 0) & (c < n_lon)
+            mixed[r[ok], c[ok]] = True
+    starts = ~mixed
+    starts[:, 1:] &= mixed[:, :-1]
+    first_cell = np.flatnonzero(starts)
+    centre_lat = (first_cell // n_lon + 0.5) * cell_deg - 90.0
+    centre_lon = (first_cell % n_lon + 0.5) * cell_deg - 180.0
+    run_land = layer.on_land(centre_lat, centre_lon)
+    run = np.cumsum(starts.ravel(), dtype=np.int32) - 1
+    code = run_land.astype(np.int8)[np.maximum(run, 0)]
+    code[mixed.ravel()] = CELL_MIXED
+    return LandCells(cell_deg, n_lat, n_lon, code)

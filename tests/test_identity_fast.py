@@ -1,0 +1,99 @@
+"""The fast paths of the identity rules agree with the exact ones they replace.
+
+* :func:`setori.geo.land.land_cells`: every point in an all-land / all-sea cell gets the
+  answer of the exact polygon test, on points scattered around the real 1:50m coastline
+  (Natural Earth vertices, offset by up to a few cells) and on the Korean reference spots.
+* :func:`setori.detect.identity.land_and_inland_km`: the same flags and distances as
+  :meth:`LandLayer.on_land` / :meth:`LandLayer.distance_to_shore_km` on every point.
+* A :class:`Track` and its table give the same events.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import polars as pl
+import shapely
+
+from setori.detect.identity import (
+    detect_cloning,
+    detect_identity,
+    detect_kinematic_jumps,
+    detect_on_land,
+    land_and_inland_km,
+)
+from setori.detect.track import Track
+from setori.geo.land import CELL_LAND, CELL_MIXED, CELL_SEA, land_cells, load_land
+
+T0 = datetime(2024, 3, 1, tzinfo=UTC)
+KOREA = [(38.72, 125.22), (38.60, 124.80), (38.7167, 125.4), (35.5, 123.5), (39.0, 126.0)]
+
+
+def _coastal_points(n: int, spread_deg: float) -> tuple[np.ndarray, np.ndarray]:
+    """Real coastline vertices (Natural Earth 1:50m), each moved by up to ``spread_deg``."""
+    land = load_land()
+    xy = shapely.get_coordinates(shapely.boundary(land.land))
+    rng = np.random.default_rng(7)
+    pick = xy[rng.integers(0, len(xy), n)]
+    lat = np.clip(pick[:, 1] + rng.uniform(-spread_deg, spread_deg, n), -89.99, 89.99)
+    lon = np.clip(pick[:, 0] + rng.uniform(-spread_deg, spread_deg, n), -180.0, 179.99)
+    return lat, lon
+
+
+def test_land_cells_agree_with_polygons_near_coasts() -> None:
+    land, cells = load_land(), land_cells(load_land())
+    for spread in (0.02, 0.1, 0.3, 1.0):
+        lat, lon = _coastal_points(200_000, spread)
+        code, exact = cells.classify(lat, lon), land.on_land(lat, lon)
+        assert not (exact & (code == CELL_SEA)).any()
+        assert not (~exact & (code == CELL_LAND)).any()
+    assert (code == CELL_SEA).any() and (code == CELL_LAND).any()  # decided without polygons
+    lat, lon = np.array([p[0] for p in KOREA]), np.array([p[1] for p in KOREA])
+    decided = cells.classify(lat, lon) != CELL_MIXED
+    assert (cells.classify(lat, lon)[decided] == land.on_land(lat, lon)[decided]).all()
+
+
+def test_land_cells_off_grid_points_are_mixed() -> None:
+    cells = land_cells(load_land())
+    code = cells.classify([np.nan, 95.0, 0.0, 10.0], [0.0, 0.0, 181.0, np.nan])
+    assert code.tolist() == [CELL_MIXED] * 4
+    assert land_cells(load_land()) is cells  # built once per layer
+
+
+def test_land_and_inland_km_equals_exact() -> None:
+    land = load_land()
+    lat, lon = _coastal_points(100_000, 0.5)
+    on_land, inland_km = land_and_inland_km(lat, lon, land)
+    exact = land.on_land(lat, lon)
+    assert (on_land == exact).all()
+    expected = np.zeros(lat.size)
+    expected[exact] = land.distance_to_shore_km(lat[exact], lon[exact])
+    assert (inland_km == expected).all()
+
+
+def _positions() -> pl.DataFrame:
+    """Two vessels: one MMSI on two overlapping segments far apart (a clone, with a
+    jump in one segment) and one that drives inland over Korea."""
+    rows = []
+    for i in range(30):
+        ts = T0 + timedelta(minutes=10 * i)
+        rows.append((1, 412000001, "a", ts, 35.5, 123.5 + 0.01 * i))
+        rows.append((2, 412000001, "b", ts + timedelta(minutes=5), 36.5, 123.5 + 0.01 * i))
+        rows.append((3, 445000001, "c", ts, 38.72 + 0.05 * i, 125.22 + 0.05 * i))
+    rows.append((4, 412000001, "a", T0 + timedelta(hours=6), 37.5, 123.5))
+    return pl.DataFrame(
+        [
+            {"row_id": 10 * i + k, "mmsi": m, "segment_id": s, "ts": t, "lat": la, "lon": lo}
+            for i, (k, m, s, t, la, lo) in enumerate(rows)
+        ]
+    )
+
+
+def test_track_and_table_give_the_same_events() -> None:
+    df = _positions()
+    for rule in (detect_cloning, detect_kinematic_jumps, detect_on_land):
+        from_table, from_track = rule(df), rule(Track.of(df))
+        assert from_table.num_rows > 0
+        assert from_table.to_pylist() == from_track.to_pylist()
+    assert detect_identity(df).to_pylist() == detect_identity(Track.of(df)).to_pylist()
