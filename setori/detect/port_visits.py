@@ -37,7 +37,7 @@ import pyarrow as pa
 from numba import njit
 
 from setori.detect.events import empty_events, event_id, make_events
-from setori.detect.track import Track, params_evidence, require_param, source_of, utc_from_ms
+from setori.detect.track import Track, params_evidence, require_param, utc_from_ms
 from setori.errors import InputError
 from setori.geo.places import PlaceIndex, load_places
 
@@ -152,25 +152,75 @@ def detect_port_visits(
 
     ``data_end`` (default: the latest position) is the end of the observed data, used by
     ``gap_at_track_end``.
+
+    Only positions within ``exit_km`` of a place are looked up exactly
+    (:meth:`PlaceIndex.nearest_within`); the others get an infinite distance. That changes
+    no state: such a position is beyond ``exit_km`` (and ``entry_km``), so it is at sea
+    whatever its true distance, and its place is never read. The true distance is looked up
+    afterwards for the few such positions that carry an event (an exit), since a visit's
+    evidence reports the least distance of its events.
     """
-    positions = source_of(positions)
     params = params or PortVisitParams()
-    track = track_positions(positions)
+    track = port_track(positions)
     if track.is_empty():
         return empty_events()
     places = places or load_places()
-    near = places.nearest(track["lat"].to_numpy(), track["lon"].to_numpy())
+    lat, lon = track["lat"].to_numpy(), track["lon"].to_numpy()
+    near = places.nearest_within(lat, lon, params.exit_km * 1000)
     end_ms = int(track["ts_ms"].max()) if data_end is None else int(data_end.timestamp() * 1000)  # type: ignore[arg-type]
     events, visit_open = _run_state_machine(track, near.index, near.distance_m, params, end_ms)
-    visits = _visits(track, events, visit_open, near.distance_m)
+    event_pos = events["pos"].to_numpy()
+    distance_m = _with_event_distances(near.distance_m, event_pos, lat, lon, places)
+    visits = _visits(track, events, visit_open, distance_m)
     visits = visits.filter(pl.col("confidence") >= params.min_confidence)
     return make_events(_event_row(v, params, places) for v in visits.iter_rows(named=True))
+
+
+def port_track(positions: pa.Table | pl.DataFrame | Track) -> pl.DataFrame:
+    """Positions sorted by (track, ts): :func:`track_positions`' columns plus ``group``.
+
+    ``group`` (Int64) numbers the tracks in sort order. With ``segment_id`` and ``row_id``
+    columns (or a :class:`Track`) this is :attr:`Track.frame` (already sorted, shared with
+    the other detectors): the same rows in the same order as :func:`track_positions`,
+    ``sog_kn`` null made NaN as there. Without ``segment_id`` tracks are MMSIs.
+    """
+    if isinstance(positions, Track) or _has_columns(positions, ("segment_id", "row_id")):
+        frame = Track.of(positions).frame
+        return frame.select(
+            "row_id",
+            "mmsi",
+            pl.col("segment_id").alias("track"),
+            "ts_ms",
+            "lat",
+            "lon",
+            pl.col("sog_kn").fill_null(math.nan),
+            pl.col("seg").cast(pl.Int64).alias("group"),
+        )
+    track = track_positions(positions)
+    return track.with_columns(group=pl.col("track").rank("dense").cast(pl.Int64))
+
+
+def _has_columns(positions: pa.Table | pl.DataFrame, names: tuple[str, ...]) -> bool:
+    columns = positions.columns if isinstance(positions, pl.DataFrame) else positions.column_names
+    return all(name in columns for name in names)
+
+
+def _with_event_distances(
+    distance_m: Floats, event_pos: Ints, lat: Floats, lon: Floats, places: PlaceIndex
+) -> Floats:
+    """``distance_m`` with the true distance (KD-tree) at event positions beyond the radius."""
+    far = np.unique(event_pos[np.isinf(distance_m[event_pos])])
+    if not far.size:
+        return distance_m
+    out = distance_m.copy()
+    out[far] = places.nearest(lat[far], lon[far]).distance_m
+    return out
 
 
 def _run_state_machine(
     track: pl.DataFrame, place: Ints, distance_m: Floats, params: PortVisitParams, end_ms: int
 ) -> tuple[pl.DataFrame, npt.NDArray[np.bool_]]:
-    group = track["track"].rank("dense").to_numpy().astype(np.int64)
+    group = track["group"].to_numpy().astype(np.int64)
     config = np.array(
         [
             params.entry_km * 1000,
@@ -205,12 +255,10 @@ def _visits(
     track: pl.DataFrame, events: pl.DataFrame, is_open: npt.NDArray[np.bool_], distance_m: Floats
 ) -> pl.DataFrame:
     """One row per visit: its events (pruned), first place, flags and confidence."""
-    pos = (
-        track.with_row_index("pos")
-        .with_columns(pl.Series("dist_m", distance_m))
-        .with_columns(pl.col("pos").cast(pl.Int64))
-    )
-    joined = events.join(pos, on="pos", how="left").sort(["visit", "event_ms", "event"])
+    pos = events["pos"].to_numpy()
+    at_event = track.select("row_id", "mmsi", "track", "lat", "lon", "sog_kn")[pos]
+    joined = events.hstack(at_event).with_columns(pl.Series("dist_m", distance_m[pos]))
+    joined = joined.sort(["visit", "event_ms", "event"])
     has = {
         name: (pl.col("event") == code).any()
         for name, code in (

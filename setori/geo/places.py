@@ -10,24 +10,30 @@ Sources (``docs/detect-context.md``; ``shared/data/SOURCES.md`` section 5):
   detection.md §8.5 asks for (GFW lists no PRK anchorage).
 
 The index is a KD-tree on unit vectors per kind (:mod:`setori.geo.kdtree`): exact
-great-circle nearest distances, ~1 M points per second per core.
+great-circle nearest distances, ~1 M points per second per core. For questions that only
+care about places within a radius (port visits: 4 km), :meth:`PlaceIndex.nearest_within`
+answers from a grid of small lat/lon cells (:class:`PlaceGrid`): a point in a cell no
+place's radius reaches is answered "none" at once, the others compare the few places
+listed for their cell; the answer is the KD-tree's (same place, same metres).
 """
 
 from __future__ import annotations
 
 import gzip
 import json
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
+from numba import njit
 
 from setori.geo.kdtree import KdTree, build_kdtree, nearest
 from setori.geo.reference import PACKAGED_DIR, GeoSettings
-from setori.geo.sphere import chord_to_m, unit_vectors
+from setori.geo.sphere import EARTH_RADIUS_M, chord_to_m, unit_vectors
 
 KINDS = ("port", "anchorage")
 PLACE_SCHEMA = {
@@ -40,6 +46,14 @@ PLACE_SCHEMA = {
 }
 _AREA_ISO3 = {"dprk_port": "PRK"}
 _COUNTRY_ISO3 = {"Russia": "RUS", "China": "CHN"}
+#: Side of a :class:`PlaceGrid` cell in degrees (~2.2 km of latitude).
+GRID_CELL_DEG = 0.02
+#: A grid lists each place in every cell its circle may reach, with this much to spare
+#: (relative, plus metres) so rounding can never leave a place out.
+_GRID_SLACK = 1.01
+_GRID_SLACK_M = 50.0
+Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +70,7 @@ class PlaceIndex:
 
     table: pl.DataFrame
     trees: dict[str, tuple[KdTree, npt.NDArray[np.int64]]]
+    grids: dict[float, PlaceGrid] = field(default_factory=dict, compare=False, repr=False)
 
     def nearest(
         self, lat: npt.ArrayLike, lon: npt.ArrayLike, kind: str | None = None
@@ -66,10 +81,163 @@ class PlaceIndex:
         index = np.where(found >= 0, rows[np.maximum(found, 0)], -1) if rows.size else found
         return NearestPlaces(index.astype(np.int64), chord_to_m(chord))
 
+    def nearest_within(
+        self, lat: npt.ArrayLike, lon: npt.ArrayLike, radius_m: float
+    ) -> NearestPlaces:
+        """:meth:`nearest` (any kind) where a place lies within ``radius_m``, else (-1, inf).
+
+        Exact: a point whose nearest place is within ``radius_m`` gets the very place and
+        metres :meth:`nearest` gives (the grid compares the same unit vectors the KD-tree
+        does; a tie between two places, or a coordinate that is not finite, is asked of
+        the KD-tree itself). Any other point is at least ``radius_m`` from every place.
+        """
+        lat_a = np.ascontiguousarray(lat, dtype=np.float64)
+        lon_a = np.ascontiguousarray(lon, dtype=np.float64)
+        grid = self.grids.get(radius_m)
+        if grid is None:
+            grid = self.grids[radius_m] = build_place_grid(self.table, radius_m)
+        index = np.full(lat_a.size, -1, np.int64)
+        distance_m = np.full(lat_a.size, np.inf)
+        slot = _cell_slots(lat_a, lon_a, grid.keys, grid.columns, grid.cell_deg)
+        ask = np.flatnonzero(slot >= 0)
+        if ask.size:
+            xyz = unit_vectors(lat_a[ask], lon_a[ask])
+            row, chord = _grid_nearest(xyz, slot[ask], grid.start, grid.rows, grid.xyz)
+            index[ask], distance_m[ask] = row, chord_to_m(chord)
+        tree_asks = np.flatnonzero((slot == _ASK_TREE) | (index == _ASK_TREE))
+        if tree_asks.size:
+            exact = self.nearest(lat_a[tree_asks], lon_a[tree_asks])
+            index[tree_asks], distance_m[tree_asks] = exact.index, exact.distance_m
+        far = ~(distance_m <= radius_m)
+        index[far], distance_m[far] = -1, np.inf
+        return NearestPlaces(index, distance_m)
+
     def names(self, index: npt.NDArray[np.int64]) -> list[str | None]:
         """Names of the places at ``index`` (None where the index is -1)."""
         names = self.table["name"].to_numpy()
         return [None if i < 0 else str(names[i]) for i in index.tolist()]
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceGrid:
+    """Places listed per lat/lon cell: every place whose ``radius_m`` circle reaches the cell.
+
+    Cell ``(r, c)`` covers latitudes ``[-90 + r*d, -90 + (r+1)*d)`` and longitudes
+    ``[-180 + c*d, -180 + (c+1)*d)`` (``d = cell_deg``; the column wraps at the
+    antimeridian). A place's circle of angular radius ``a`` lies within latitudes
+    ``lat ± a`` and longitudes ``lon ± asin(sin a / cos lat)`` (all longitudes when the
+    circle holds a pole), so the place is listed in every cell of that box: a point can
+    only be within ``radius_m`` of the places of its own cell. Only cells that list a place
+    are kept: ``keys`` (``r * columns + c``, sorted) and CSR ``start`` into ``rows``
+    (place table rows, ascending per cell). ``xyz`` are the places' unit vectors by row.
+    """
+
+    radius_m: float
+    cell_deg: float
+    columns: int
+    keys: Ints
+    start: Ints
+    rows: Ints
+    xyz: Floats
+
+
+def build_place_grid(
+    table: pl.DataFrame, radius_m: float, cell_deg: float = GRID_CELL_DEG
+) -> PlaceGrid:
+    """The :class:`PlaceGrid` of ``table``'s places (``lat``, ``lon`` columns) for ``radius_m``."""
+    lat, lon = table["lat"].to_numpy(), table["lon"].to_numpy()
+    rows_n, columns = round(180 / cell_deg), round(360 / cell_deg)
+    angle_rad = (radius_m * _GRID_SLACK + _GRID_SLACK_M) / EARTH_RADIUS_M
+    place, cell_row, cell_col = _place_cells(lat, lon, angle_rad, cell_deg, rows_n, columns)
+    key = cell_row * columns + cell_col
+    order = np.lexsort((place, key))
+    key, place = key[order], place[order]
+    keys, first = np.unique(key, return_index=True)
+    start = np.append(first, key.size).astype(np.int64)
+    xyz = unit_vectors(lat, lon)
+    return PlaceGrid(radius_m, cell_deg, columns, keys.astype(np.int64), start, place, xyz)
+
+
+def _place_cells(
+    lat: Floats, lon: Floats, angle_rad: float, cell_deg: float, rows_n: int, columns: int
+) -> tuple[Ints, Ints, Ints]:
+    """(place, cell row, cell column) for every cell of every place's bounding box."""
+    angle_deg = math.degrees(angle_rad)
+    row0 = np.clip(np.floor((lat - angle_deg + 90) / cell_deg), 0, rows_n - 1).astype(np.int64)
+    row1 = np.clip(np.floor((lat + angle_deg + 90) / cell_deg), 0, rows_n - 1).astype(np.int64)
+    polar = np.abs(lat) + angle_deg >= 90.0
+    cos_lat = np.cos(np.radians(np.where(polar, 0.0, lat)))
+    half_lon_deg = np.degrees(np.arcsin(np.minimum(math.sin(angle_rad) / cos_lat, 1.0)))
+    col0 = np.floor((lon - half_lon_deg + 180) / cell_deg).astype(np.int64)
+    col1 = np.floor((lon + half_lon_deg + 180) / cell_deg).astype(np.int64)
+    whole = polar | (col1 - col0 + 1 >= columns)
+    col0, col1 = np.where(whole, 0, col0), np.where(whole, columns - 1, col1)
+    n_rows, n_cols = row1 - row0 + 1, col1 - col0 + 1
+    place = np.repeat(np.arange(lat.size, dtype=np.int64), n_rows * n_cols)
+    within = np.arange(place.size) - np.repeat(
+        np.cumsum(n_rows * n_cols) - n_rows * n_cols, n_rows * n_cols
+    )
+    cell_row = row0[place] + within // n_cols[place]
+    cell_col = (col0[place] + within % n_cols[place]) % columns
+    return place, cell_row, cell_col
+
+
+#: Marks in :func:`_cell_slots` / :func:`_grid_nearest` output: ask the KD-tree instead.
+_ASK_TREE = -2
+
+
+@njit(cache=True)
+def _cell_slots(
+    lat: Floats, lon: Floats, keys: Ints, columns: int, cell_deg: float
+) -> Ints:  # pragma: no cover - numba
+    """Index in ``keys`` of each point's cell; -1 when no place reaches it, -2 if not finite.
+
+    Consecutive points of a track mostly share a cell: the last lookup is reused.
+    """
+    out = np.empty(lat.size, np.int64)
+    rows_n = round(180 / cell_deg)
+    last_key, last_slot = -1, -1
+    for i in range(lat.size):
+        if not (math.isfinite(lat[i]) and math.isfinite(lon[i])):
+            out[i] = _ASK_TREE
+            continue
+        row = min(max(math.floor((lat[i] + 90) / cell_deg), 0), rows_n - 1)
+        col = math.floor((lon[i] + 180) / cell_deg) % columns
+        key = row * columns + col
+        if key != last_key:
+            at = np.searchsorted(keys, key)
+            last_key = key
+            last_slot = at if at < keys.size and keys[at] == key else -1
+        out[i] = last_slot
+    return out
+
+
+@njit(cache=True)
+def _grid_nearest(
+    xyz: Floats, slot: Ints, start: Ints, rows: Ints, place_xyz: Floats
+) -> tuple[Ints, Floats]:  # pragma: no cover - numba
+    """Nearest listed place (table row) and chord for each point; -2 on an exact tie.
+
+    The squared chord is computed as in :mod:`setori.geo.kdtree`, so values are identical.
+    """
+    n = slot.size
+    found = np.empty(n, np.int64)
+    chord = np.empty(n)
+    for q in range(n):
+        x, y, z = xyz[q, 0], xyz[q, 1], xyz[q, 2]
+        best, best_row, tie = math.inf, -1, False
+        for k in range(start[slot[q]], start[slot[q] + 1]):
+            p = rows[k]
+            d2 = (
+                (place_xyz[p, 0] - x) ** 2 + (place_xyz[p, 1] - y) ** 2 + (place_xyz[p, 2] - z) ** 2
+            )
+            if d2 < best:
+                best, best_row, tie = d2, p, False
+            elif d2 == best:
+                tie = True
+        found[q] = _ASK_TREE if tie else best_row
+        chord[q] = math.sqrt(best)
+    return found, chord
 
 
 def load_places(settings: GeoSettings | None = None) -> PlaceIndex:
