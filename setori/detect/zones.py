@@ -19,16 +19,19 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
 
 from setori.detect.events import empty_events, event_id, make_events
-from setori.detect.port_visits import track_positions
-from setori.detect.track import Track, params_evidence, require_param, source_of, utc_from_ms
+from setori.detect.port_visits import port_track
+from setori.detect.track import Track, params_evidence, require_param, utc_from_ms
 from setori.geo.zones import ZoneLayer, load_zones
 
 DETECTOR_VERSION = "zones/1"
 _POINT = ("ts_ms", "lat", "lon", "row_id")
+Ints = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -67,46 +70,72 @@ def detect_zone_entries(
     params: ZoneEntryParams | None = None,
     zones: ZoneLayer | None = None,
 ) -> pa.Table:
-    """One event per run of a track's positions inside a watched zone (type ``zone``)."""
-    positions = source_of(positions)
+    """One event per run of a track's positions inside a watched zone (type ``zone``).
+
+    Each zone tests every position once (:meth:`ZoneLayer.contains`: a bounding-box
+    pre-filter, then the exact polygon test); runs, their neighbours and silences are
+    then computed on the positions inside only, by index into the sorted track.
+    """
     params = params or ZoneEntryParams()
     zones = zones or load_zones()
-    track = _with_neighbours(track_positions(positions))
+    track = port_track(positions)
+    lat, lon = track["lat"].to_numpy(), track["lon"].to_numpy()
+    group = track["group"].to_numpy()
     rows: list[dict[str, Any]] = []
     for zone in zones.zones_of(params.kinds):
-        inside = zones.contains(zone, track["lat"].to_numpy(), track["lon"].to_numpy())
-        if inside.any():
-            runs = _runs(track.with_columns(pl.Series("inside", inside)), params)
+        inside = np.flatnonzero(zones.contains(zone, lat, lon))
+        if inside.size:
+            runs = _runs(track, group, inside, params)
             info = zones.table.row(zone, named=True)
             rows.extend(_event_row(run, info, params) for run in runs.iter_rows(named=True))
     return make_events(rows) if rows else empty_events()
 
 
-def _with_neighbours(track: pl.DataFrame) -> pl.DataFrame:
-    prev = [pl.col(c).shift(1).over("track").alias(f"prev_{c}") for c in _POINT]
-    after = [pl.col(c).shift(-1).over("track").alias(f"next_{c}") for c in _POINT]
-    return track.with_columns(*prev, *after)
+def _runs(track: pl.DataFrame, group: Ints, inside: Ints, params: ZoneEntryParams) -> pl.DataFrame:
+    """Runs of consecutive positions of one track inside: first/last point, the points
+    just before and after (null at the track's ends), count and longest silence inside.
+
+    ``inside``: sorted row numbers of ``track`` inside the zone; ``group``: track numbers.
+    """
+    follows = np.zeros(inside.size, np.bool_)  # inside row right after an inside row of its track
+    follows[1:] = (np.diff(inside) == 1) & (group[inside[1:]] == group[inside[:-1]])
+    starts = np.flatnonzero(~follows)
+    first, last = inside[starts], inside[np.append(starts[1:], inside.size) - 1]
+    ts = track["ts_ms"].to_numpy()
+    silence = np.where(follows, ts[inside] - ts[inside - 1], -1)
+    max_silence = np.maximum.reduceat(silence, starts)
+    before = np.maximum(first - 1, 0)
+    has_before = (first > 0) & (group[before] == group[first])
+    after = np.minimum(last + 1, track.height - 1)
+    has_after = (last + 1 < track.height) & (group[after] == group[last])
+    runs = pl.DataFrame(
+        {
+            "n_positions": np.diff(np.append(starts, inside.size)),
+            "max_silence_ms": max_silence,
+        }
+    ).with_columns(pl.when(pl.col("max_silence_ms") >= 0).then(pl.col("max_silence_ms")))
+    return pl.concat(
+        [
+            track.select("mmsi", "track")[first],
+            runs,
+            _points(track, first, None, "first"),
+            _points(track, last, None, "last"),
+            _points(track, before, has_before, "before"),
+            _points(track, after, has_after, "after"),
+        ],
+        how="horizontal",
+    ).filter(pl.col("n_positions") >= params.min_positions)
 
 
-def _runs(track: pl.DataFrame, params: ZoneEntryParams) -> pl.DataFrame:
-    prev_inside = pl.col("inside").shift(1).over("track")
-    starts = pl.col("inside") & prev_inside.fill_null(False).not_()
-    silence = pl.when(prev_inside.fill_null(False)).then(pl.col("ts_ms") - pl.col("prev_ts_ms"))
-    marked = track.with_columns(run=starts.cum_sum(), silence_ms=silence)
-    return (
-        marked.filter(pl.col("inside"))
-        .group_by("run", maintain_order=True)
-        .agg(
-            pl.col("mmsi", "track").first(),
-            pl.len().alias("n_positions"),
-            pl.col("silence_ms").max().alias("max_silence_ms"),
-            *(pl.col(c).first().alias(f"first_{c}") for c in _POINT),
-            *(pl.col(c).last().alias(f"last_{c}") for c in _POINT),
-            *(pl.col(f"prev_{c}").first().alias(f"before_{c}") for c in _POINT),
-            *(pl.col(f"next_{c}").last().alias(f"after_{c}") for c in _POINT),
-        )
-        .filter(pl.col("n_positions") >= params.min_positions)
-    )
+def _points(
+    track: pl.DataFrame, rows: Ints, valid: npt.NDArray[np.bool_] | None, prefix: str
+) -> pl.DataFrame:
+    """``<prefix>_<c>`` for ``ts_ms, lat, lon, row_id`` at ``rows`` (null where not valid)."""
+    taken = track.select(_POINT)[rows]
+    if valid is None:
+        return taken.rename({c: f"{prefix}_{c}" for c in _POINT})
+    keep = pl.lit(pl.Series(valid))
+    return taken.select(pl.when(keep).then(pl.col(c)).alias(f"{prefix}_{c}") for c in _POINT)
 
 
 def _point(run: dict[str, Any], prefix: str) -> dict[str, Any] | None:

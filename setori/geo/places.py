@@ -250,7 +250,13 @@ def load_places(settings: GeoSettings | None = None) -> PlaceIndex:
 
 @lru_cache(maxsize=4)
 def _cached_index(wpi: Path, anchorages: Path, areas: Path) -> PlaceIndex:
-    table = pl.concat([read_wpi(wpi), read_anchorages(anchorages), read_area_ports(areas)])
+    return index_places(
+        pl.concat([read_wpi(wpi), read_anchorages(anchorages), read_area_ports(areas)])
+    )
+
+
+def index_places(table: pl.DataFrame) -> PlaceIndex:
+    """A :class:`PlaceIndex` over a places table (:data:`PLACE_SCHEMA` columns)."""
     kinds = table["kind"].to_numpy()
     trees = {}
     for kind in (*KINDS, "all"):
