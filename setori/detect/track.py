@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
-from numba import njit
+from numba import njit, prange
 
 from setori.errors import InputError
 from setori.geo.sphere import EARTH_RADIUS_M
@@ -104,23 +104,53 @@ def with_steps(frame: pl.DataFrame, group: str, carry: Sequence[str] = ()) -> pl
     )
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def _step_m(lat: Floats, lon: Floats, group: Ints) -> Floats:  # pragma: no cover - numba
     """Great-circle metres from the previous row of the same group (NaN on a first row)."""
     out = np.empty(lat.size)
     rad = math.pi / 180.0
-    cos_prev = 0.0
-    for i in range(lat.size):
-        cos_here = math.cos(lat[i] * rad)
+    for i in prange(lat.size):
         if i == 0 or group[i] != group[i - 1]:
             out[i] = np.nan
-        else:
-            s_lat = math.sin((lat[i] - lat[i - 1]) * rad / 2)
-            s_lon = math.sin((lon[i] - lon[i - 1]) * rad / 2)
-            a = s_lat * s_lat + cos_prev * cos_here * s_lon * s_lon
-            out[i] = 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(max(a, 0.0), 1.0)))
-        cos_prev = cos_here
+            continue
+        s_lat = math.sin((lat[i] - lat[i - 1]) * rad / 2)
+        s_lon = math.sin((lon[i] - lon[i - 1]) * rad / 2)
+        cos_cos = math.cos(lat[i - 1] * rad) * math.cos(lat[i] * rad)
+        a = s_lat * s_lat + cos_cos * s_lon * s_lon
+        out[i] = 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(max(a, 0.0), 1.0)))
     return out
+
+
+@njit(cache=True)
+def _runs_ordered(
+    seg: Ints, ts_ms: Ints, row_id: npt.NDArray[np.uint64]
+) -> bool:  # pragma: no cover
+    """Whether (ts_ms, row_id) strictly increase within each run of equal ``seg``."""
+    for i in range(1, seg.size):
+        if seg[i] != seg[i - 1]:
+            continue
+        if ts_ms[i] < ts_ms[i - 1] or (ts_ms[i] == ts_ms[i - 1] and row_id[i] <= row_id[i - 1]):
+            return False
+    return True
+
+
+def _with_codes_if_sorted(frame: pl.DataFrame) -> pl.DataFrame | None:
+    """``frame`` with its ``seg`` code when sorted by (segment_id, ts_ms, row_id), else None.
+
+    The code is the run number of equal ``segment_id`` (``rle_id``); the frame is sorted
+    when time and row id increase within each run and the runs' ids strictly increase
+    (so no segment comes back later): strings are compared once per segment, not per row.
+    """
+    seg = frame["segment_id"].rle_id().cast(pl.Int32)
+    codes = seg.to_numpy().astype(np.int64)
+    ts_ms, row_id = frame["ts_ms"].to_numpy(), frame["row_id"].to_numpy()
+    if not _runs_ordered(codes, ts_ms, row_id):
+        return None
+    starts = np.flatnonzero(np.diff(codes, prepend=-1))
+    ids = frame["segment_id"].gather(starts)
+    if not bool((ids.slice(1) > ids.slice(0, ids.len() - 1)).all()):
+        return None
+    return frame.with_columns(seg.alias("seg"))
 
 
 def source_of(positions: Positions | Track) -> Positions:
@@ -203,12 +233,12 @@ def _frame(source: pl.DataFrame) -> pl.DataFrame:
         pl.col("lon").cast(pl.Float64),
         *optional,
     ).drop_nulls(["segment_id", "ts_ms", "lat", "lon"])
-    if not is_sorted_by(frame, ["segment_id", "ts_ms", "row_id"]):
+    coded = _with_codes_if_sorted(frame)
+    if coded is None:
         frame = frame.sort(["segment_id", "ts_ms", "row_id"], maintain_order=True).filter(
             (pl.col("row_id") != pl.col("row_id").shift(1))
             | (pl.col("segment_id") != pl.col("segment_id").shift(1))
             | pl.col("row_id").shift(1).is_null()
         )
-    new_segment = (pl.col("segment_id") != pl.col("segment_id").shift(1)).fill_null(True)
-    seg = (new_segment.cast(pl.Int32).cum_sum() - 1).alias("seg")
-    return frame.with_columns(seg).select(FRAME_COLUMNS)
+        coded = frame.with_columns(frame["segment_id"].rle_id().cast(pl.Int32).alias("seg"))
+    return coded.select(FRAME_COLUMNS)
