@@ -5,6 +5,7 @@
   (Natural Earth vertices, offset by up to a few cells) and on the Korean reference spots.
 * :func:`setori.detect.identity.land_and_inland_km`: the same flags and distances as
   :meth:`LandLayer.on_land` / :meth:`LandLayer.distance_to_shore_km` on every point.
+* :func:`setori.geo.land.shore_km_along` equals the KD-tree distance to the shore.
 * A :class:`Track` and its table give the same events.
 """
 
@@ -24,7 +25,14 @@ from setori.detect.identity import (
     land_and_inland_km,
 )
 from setori.detect.track import Track
-from setori.geo.land import CELL_LAND, CELL_MIXED, CELL_SEA, land_cells, load_land
+from setori.geo.land import (
+    CELL_LAND,
+    CELL_MIXED,
+    CELL_SEA,
+    land_cells,
+    load_land,
+    shore_km_along,
+)
 
 T0 = datetime(2024, 3, 1, tzinfo=UTC)
 KOREA = [(38.72, 125.22), (38.60, 124.80), (38.7167, 125.4), (35.5, 123.5), (39.0, 126.0)]
@@ -70,6 +78,21 @@ def test_land_and_inland_km_equals_exact() -> None:
     expected = np.zeros(lat.size)
     expected[exact] = land.distance_to_shore_km(lat[exact], lon[exact])
     assert (inland_km == expected).all()
+
+
+def test_shore_km_along_equals_kd_tree() -> None:
+    """Scattered coastal points (each its own group) and tracks: a 60 km walk inland
+    from Nampo and a cluster jittering by ~100 m, with a NaN among them."""
+    land = load_land()
+    lat, lon = _coastal_points(20_000, 0.5)
+    rng = np.random.default_rng(3)
+    walk = np.linspace(0.0, 0.6, 3_000)
+    jitter = rng.normal(0.0, 0.001, (2, 3_000))
+    lat = np.concatenate([lat, 38.72 + walk, 39.0 + jitter[0], [np.nan, 39.0]])
+    lon = np.concatenate([lon, 125.22 + walk, 126.0 + jitter[1], [126.0, np.nan]])
+    fast, exact = shore_km_along(land, lat, lon), land.distance_to_shore_km(lat, lon)
+    assert np.array_equal(fast, exact, equal_nan=True)
+    assert shore_km_along(land, [], []).size == 0
 
 
 def _positions() -> pl.DataFrame:

@@ -40,11 +40,17 @@ from setori.detect.track import (
     params_evidence,
     require_param,
     shifted_within,
-    source_of,
     utc_from_ms,
 )
 from setori.errors import InputError
-from setori.geo.land import CELL_LAND, CELL_MIXED, LandLayer, land_cells, load_land
+from setori.geo.land import (
+    CELL_LAND,
+    CELL_MIXED,
+    LandLayer,
+    land_cells,
+    load_land,
+    shore_km_along,
+)
 from setori.geo.mid import MidTable, load_mid_table, mid_of
 from setori.geo.places import PlaceIndex, load_places
 from setori.geo.sphere import MPS_PER_KN, haversine_m
@@ -200,6 +206,11 @@ def _track(positions: PositionsLike) -> Track:
     return Track(df)
 
 
+def _source(positions: PositionsLike) -> pl.DataFrame:
+    """Every input row: a Track's :attr:`Track.source`, or the table itself."""
+    return positions.source if isinstance(positions, Track) else _frame(positions)
+
+
 def _segmented(positions: PositionsLike) -> bool:
     """Whether the positions carry segments (a Track always does)."""
     return isinstance(positions, Track) or "segment_id" in _frame(positions).columns
@@ -237,7 +248,7 @@ def detect_invalid_mmsi(
     rules run on the distinct MMSIs; only the rows of invalid ones are aggregated.
     """
     params, mids = params or IdentityParams(), mids or load_mid_table()
-    source = _frame(source_of(positions))
+    source = _source(positions)
     distinct = source.select(pl.col("mmsi").unique())
     invalid = distinct.filter(
         pl.Series([bool(w) for w in mmsi_problems(distinct["mmsi"].to_numpy(), mids)])
@@ -613,8 +624,10 @@ def land_and_inland_km(
     """Whether each point is on land, and its distance (km) to the shore when it is (else 0).
 
     Points in all-sea or all-land cells of :func:`setori.geo.land.land_cells` take the
-    cell's answer; only points in mixed cells get the exact polygon test. The same values
-    as :meth:`LandLayer.on_land` and :meth:`LandLayer.distance_to_shore_km` on every point.
+    cell's answer; only points in mixed cells get the exact polygon test. Distances come
+    from :func:`setori.geo.land.shore_km_along` (points in track order share shore
+    candidates). The same values as :meth:`LandLayer.on_land` and
+    :meth:`LandLayer.distance_to_shore_km` on every point.
     """
     code = land_cells(land).classify(lat, lon)
     on_land = code == CELL_LAND
@@ -622,7 +635,7 @@ def land_and_inland_km(
     on_land[mixed] = land.on_land(lat[mixed], lon[mixed])
     inland_km = np.zeros(lat.size)
     if on_land.any():
-        inland_km[on_land] = land.distance_to_shore_km(lat[on_land], lon[on_land])
+        inland_km[on_land] = shore_km_along(land, lat[on_land], lon[on_land])
     return on_land, inland_km
 
 
@@ -649,47 +662,58 @@ def detect_on_land(
     frame = _track(positions).frame
     on_land, inland_km = land_and_inland_km(frame["lat"].to_numpy(), frame["lon"].to_numpy(), land)
     flagged = on_land & (inland_km >= params.land_min_inland_km)
-    run_id = np.cumsum(_run_starts(flagged, frame["seg"].to_numpy()))
     keep = np.flatnonzero(flagged)
-    runs = (
-        frame[keep]
-        .with_columns(pl.Series("inland_km", inland_km[keep]), pl.Series("run", run_id[keep]))
-        .rename({"segment_id": "track"})
-    )
-    rows = []
-    for (_,), run in runs.group_by("run", maintain_order=True):
-        first = run.row(0, named=True)
-        points = [
-            {
-                "ts": utc_from_ms(r["ts_ms"]).isoformat(),
-                "lat": r["lat"],
-                "lon": r["lon"],
-                "row_id": r["row_id"],
-                "inland_km": round(r["inland_km"], 2),
-            }
-            for r in run.head(MAX_EVIDENCE_ITEMS).iter_rows(named=True)
+    first = np.flatnonzero(_run_starts(flagged, frame["seg"].to_numpy())[keep])
+    cols = {c: frame[c].gather(keep).to_numpy() for c in ("row_id", "mmsi", "ts_ms", "lat", "lon")}
+    cols["inland_km"] = inland_km[keep]
+    segment_ids = frame["segment_id"].gather(keep[first]).to_list()
+    stops = [*first[1:].tolist(), keep.size][: first.size]
+    return _table(
+        [
+            _land_event(cols, start, stop, segment_id, params)
+            for start, stop, segment_id in zip(first.tolist(), stops, segment_ids, strict=True)
         ]
-        rows.append(
-            _event(
-                "position_on_land",
-                first["mmsi"],
-                first["ts_ms"],
-                params,
-                key=first["track"],
-                end_ms=_num(run["ts_ms"].max()),
-                lat=first["lat"],
-                lon=first["lon"],
-                segment_ids=[first["track"]],
-                tags={"n_positions": run.height},
-                evidence={
-                    "n_positions": run.height,
-                    "max_inland_km": _float(run["inland_km"].max()),
-                    "positions": points,
-                    "land": "Natural Earth 1:50m",
-                },
-            )
-        )
-    return _table(rows)
+    )
+
+
+def _land_event(
+    cols: dict[str, npt.NDArray[Any]],
+    start: int,
+    stop: int,
+    segment_id: str,
+    params: IdentityParams,
+) -> dict[str, Any]:
+    """The ``position_on_land`` event of the flagged rows ``start:stop`` of ``cols``."""
+    shown = range(start, min(stop, start + MAX_EVIDENCE_ITEMS))
+    points = [
+        {
+            "ts": utc_from_ms(int(cols["ts_ms"][i])).isoformat(),
+            "lat": float(cols["lat"][i]),
+            "lon": float(cols["lon"][i]),
+            "row_id": int(cols["row_id"][i]),
+            "inland_km": round(float(cols["inland_km"][i]), 2),
+        }
+        for i in shown
+    ]
+    n = stop - start
+    return _event(
+        "position_on_land",
+        int(cols["mmsi"][start]),
+        int(cols["ts_ms"][start]),
+        params,
+        key=segment_id,
+        end_ms=int(cols["ts_ms"][start:stop].max()),
+        lat=float(cols["lat"][start]),
+        lon=float(cols["lon"][start]),
+        segment_ids=[segment_id],
+        tags={"n_positions": n},
+        evidence={
+            "n_positions": n,
+            "max_inland_km": float(cols["inland_km"][start:stop].max()),
+            "positions": points,
+            "land": "Natural Earth 1:50m",
+        },
+    )
 
 
 # --- destination changes ------------------------------------------------------------------
@@ -761,7 +785,7 @@ def _voyage_state(
         }
         return changes.with_columns(**nulls, mid_voyage=pl.lit(None, pl.Boolean))
     ts_type = changes.schema["ts"]
-    pos = _frame(source_of(positions)).select(
+    pos = _source(positions).select(
         pl.col("mmsi").cast(changes.schema["mmsi"]),
         pl.col("ts").cast(ts_type),
         "lat",

@@ -18,6 +18,7 @@ margin (:mod:`setori.detect.identity`).
 from __future__ import annotations
 
 import gzip
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +27,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import shapely
+from numba import njit
 
 from setori.geo.kdtree import KdTree, build_kdtree, nearest
 from setori.geo.reference import GeoSettings
@@ -99,13 +101,27 @@ class LandCells:
 
     def classify(self, lat: npt.ArrayLike, lon: npt.ArrayLike) -> npt.NDArray[np.int8]:
         """The code of each point's cell; points off the grid (or NaN) are mixed."""
-        lat_a, lon_a = np.asarray(lat, np.float64), np.asarray(lon, np.float64)
-        with np.errstate(invalid="ignore"):
-            row = np.floor((lat_a + 90.0) / self.cell_deg)
-            col = np.floor((lon_a + 180.0) / self.cell_deg)
-            inside = (row >= 0) & (row < self.n_lat) & (col >= 0) & (col < self.n_lon)
-        cell = np.where(inside, row * self.n_lon + col, 0).astype(np.int64)
-        return np.where(inside, self.code[cell], np.int8(CELL_MIXED)).astype(np.int8)
+        return _cell_codes(
+            np.ascontiguousarray(lat, np.float64),
+            np.ascontiguousarray(lon, np.float64),
+            self.code,
+            self.cell_deg,
+            self.n_lat,
+            self.n_lon,
+        )
+
+
+@njit(cache=True)
+def _cell_codes(
+    lat: Floats, lon: Floats, code: npt.NDArray[np.int8], cell_deg: float, n_lat: int, n_lon: int
+) -> npt.NDArray[np.int8]:  # pragma: no cover - numba
+    out = np.full(lat.size, CELL_MIXED, np.int8)
+    for i in range(lat.size):
+        row = np.floor((lat[i] + 90.0) / cell_deg)  # float: NaN fails both tests below
+        col = np.floor((lon[i] + 180.0) / cell_deg)
+        if 0.0 <= row < n_lat and 0.0 <= col < n_lon:
+            out[i] = code[int(row) * n_lon + int(col)]
+    return out
 
 
 def land_cells(layer: LandLayer, cell_deg: float = CELL_DEG) -> LandCells:
@@ -148,3 +164,93 @@ def _build_cells(layer: LandLayer, cell_deg: float) -> LandCells:
     code = run_land.astype(np.int8)[np.maximum(run, 0)]
     code[mixed.ravel()] = CELL_MIXED
     return LandCells(cell_deg, n_lat, n_lon, code)
+
+
+#: Consecutive points within this chord (unit sphere, ~1 km) of a group's first point
+#: share its shore candidates in :func:`shore_km_along`.
+_GROUP_CHORD = 1000.0 / 6_371_000.0
+
+
+def shore_km_along(layer: LandLayer, lat: npt.ArrayLike, lon: npt.ArrayLike) -> Floats:
+    """:meth:`LandLayer.distance_to_shore_km` for points in track order, faster.
+
+    Consecutive points within ~1 km (chord ``g``) of a group's first point ``c`` form a
+    group. With ``d`` the chord from ``c`` to its nearest shore vertex (one KD-tree
+    query), every point ``p`` of the group has its nearest vertex within ``d + g`` of
+    ``p``, hence within ``d + 2g`` of ``c`` (triangle inequality): one range query per
+    group collects those candidates and each point takes the minimum over them, with the
+    squared chord computed as the KD-tree does, so the values are the same.
+    """
+    xyz = unit_vectors(lat, lon)
+    if xyz.shape[0] == 0 or layer.shore.size == 0:
+        return layer.distance_to_shore_km(lat, lon)
+    first = _group_starts(xyz, _GROUP_CHORD)
+    _, centre_chord = nearest(layer.shore, xyz[first])
+    tree = layer.shore
+    chord = _group_chords(
+        tree.points, tree.start, tree.stop, tree.left, tree.right, tree.box_min, tree.box_max,
+        xyz, first, centre_chord + 2 * _GROUP_CHORD + 1e-12,
+    )  # fmt: skip
+    return chord_to_m(chord) / 1000.0
+
+
+@njit(cache=True)
+def _group_starts(xyz: Floats, max_chord: float) -> npt.NDArray[np.int64]:  # pragma: no cover
+    """Index of each group's first point: a group ends before the first point farther
+    than ``max_chord`` from its first point (or not finite)."""
+    starts = np.empty(xyz.shape[0], np.int64)
+    n, c = 0, 0
+    for i in range(xyz.shape[0]):
+        d2 = (xyz[i, 0] - xyz[c, 0]) ** 2 + (xyz[i, 1] - xyz[c, 1]) ** 2
+        d2 += (xyz[i, 2] - xyz[c, 2]) ** 2
+        if i == 0 or not d2 <= max_chord * max_chord:
+            starts[n] = i
+            n += 1
+            c = i
+    return starts[:n].copy()
+
+
+@njit(cache=True)
+def _group_chords(
+    points: Floats, start: npt.NDArray[np.int64], stop: npt.NDArray[np.int64],
+    left: npt.NDArray[np.int64], right: npt.NDArray[np.int64], box_min: Floats,
+    box_max: Floats, xyz: Floats, first: npt.NDArray[np.int64], radius: Floats,
+) -> Floats:  # fmt: skip  # pragma: no cover - numba
+    """Per point, the chord to the nearest tree point among those within ``radius[g]`` of
+    its group's first point."""
+    out = np.empty(xyz.shape[0])
+    stack = np.empty(256, np.int64)
+    found = np.empty(points.shape[0], np.int64)
+    for g in range(first.size):
+        c = first[g]
+        end = first[g + 1] if g + 1 < first.size else xyz.shape[0]
+        x, y, z, r2 = xyz[c, 0], xyz[c, 1], xyz[c, 2], radius[g] * radius[g]
+        n_found, top = 0, 1
+        stack[0] = 0
+        while top > 0:
+            top -= 1
+            node = stack[top]
+            dx = max(box_min[node, 0] - x, 0.0, x - box_max[node, 0])
+            dy = max(box_min[node, 1] - y, 0.0, y - box_max[node, 1])
+            dz = max(box_min[node, 2] - z, 0.0, z - box_max[node, 2])
+            if dx * dx + dy * dy + dz * dz > r2:
+                continue
+            if left[node] < 0:
+                for i in range(start[node], stop[node]):
+                    d2 = (points[i, 0] - x) ** 2 + (points[i, 1] - y) ** 2
+                    if d2 + (points[i, 2] - z) ** 2 <= r2:
+                        found[n_found] = i
+                        n_found += 1
+                continue
+            stack[top], stack[top + 1] = left[node], right[node]
+            top += 2
+        for q in range(c, end):
+            qx, qy, qz = xyz[q, 0], xyz[q, 1], xyz[q, 2]
+            best = math.inf
+            for k in range(n_found):
+                i = found[k]
+                d2 = (points[i, 0] - qx) ** 2 + (points[i, 1] - qy) ** 2 + (points[i, 2] - qz) ** 2
+                if d2 < best:
+                    best = d2
+            out[q] = math.sqrt(best)
+    return out
