@@ -36,6 +36,7 @@ FRAME_COLUMNS = (
     "row_id", "mmsi", "segment_id", "seg", "ts_ms", "lat", "lon", "sog_kn", "cog_deg", "heading_deg"
 )  # fmt: skip
 
+_TS_BITS = 37
 Positions: TypeAlias = pa.Table | pl.DataFrame
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -235,10 +236,38 @@ def _frame(source: pl.DataFrame) -> pl.DataFrame:
     ).drop_nulls(["segment_id", "ts_ms", "lat", "lon"])
     coded = _with_codes_if_sorted(frame)
     if coded is None:
-        frame = frame.sort(["segment_id", "ts_ms", "row_id"], maintain_order=True).filter(
-            (pl.col("row_id") != pl.col("row_id").shift(1))
-            | (pl.col("segment_id") != pl.col("segment_id").shift(1))
-            | pl.col("row_id").shift(1).is_null()
+        frame = frame[_sort_order(frame)]
+        repeated = (pl.col("row_id") == pl.col("row_id").shift(1)) & (
+            pl.col("segment_id") == pl.col("segment_id").shift(1)
         )
+        frame = frame.filter(~repeated.fill_null(False))
         coded = frame.with_columns(frame["segment_id"].rle_id().cast(pl.Int32).alias("seg"))
     return coded.select(FRAME_COLUMNS)
+
+
+def _sort_order(frame: pl.DataFrame) -> Ints:
+    """Row order by (segment_id, ts_ms, row_id).
+
+    Sorting 10 M rows in random order by a string key takes Polars 15-20 s; here each
+    segment id becomes its rank among the sorted distinct ids, packed with the time into
+    one 64-bit key (rank above 37 bits of milliseconds: 4.3 years) whose argsort takes
+    ~2 s; rows tied on the key are then ordered by row id. Longer spans or more than 2**26
+    segments fall back to a three-key sort.
+    """
+    ids = frame["segment_id"].unique().sort()
+    code = frame["segment_id"].cast(pl.Enum(ids)).to_physical().to_numpy().astype(np.int64)
+    ts_ms, row_id = frame["ts_ms"].to_numpy(), frame["row_id"].to_numpy()
+    if frame.height == 0:
+        return np.arange(0, dtype=np.int64)
+    t0 = int(ts_ms.min())
+    if int(ts_ms.max()) - t0 >= 1 << _TS_BITS or len(ids) >= 1 << (62 - _TS_BITS):
+        return np.lexsort((row_id, ts_ms, code)).astype(np.int64)
+    key = (code << _TS_BITS) | (ts_ms - t0)
+    order = pl.Series(key).arg_sort().to_numpy().astype(np.int64)
+    key_sorted = key[order]
+    tied = np.flatnonzero(key_sorted[1:] == key_sorted[:-1])
+    if len(tied):
+        at = np.unique(np.concatenate([tied, tied + 1]))  # positions inside tie blocks
+        rows = order[at]
+        order[at] = rows[np.lexsort((row_id[rows], key[rows]))]
+    return order
