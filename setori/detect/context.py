@@ -26,6 +26,8 @@ Fishing Watch's encounter product; the ``dprk`` profile hides nothing.
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
@@ -34,9 +36,10 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
+from numba import njit
 
 from setori.detect.events import EVENTS
-from setori.detect.track import Track, require_param, source_of
+from setori.detect.track import Track, require_param
 from setori.errors import InputError
 from setori.geo.land import LandLayer, load_land
 from setori.geo.mid import MidTable, load_mid_table, mid_of
@@ -48,6 +51,7 @@ from setori.geo.zones import ZoneLayer, load_zones
 DPRK_MID = 445
 MAX_NIGHT_SAMPLES = 10_000
 Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -115,7 +119,6 @@ def tag_events(
     layers: ContextLayers | None = None,
 ) -> pa.Table:
     """``events`` with context merged into each ``tags`` JSON (existing keys are kept)."""
-    positions = source_of(positions) if positions is not None else None
     params, layers = params or ContextParams(), layers or ContextLayers.load()
     if events.num_rows == 0:
         return events
@@ -215,18 +218,24 @@ def _rounded(values: Floats, digits: int = 3) -> list[float | None]:
 
 
 def night_share(
-    events: pl.DataFrame, positions: pa.Table | pl.DataFrame | None, params: ContextParams
+    events: pl.DataFrame,
+    positions: pa.Table | pl.DataFrame | Track | None,
+    params: ContextParams,
 ) -> list[float | None]:
     """Share of each event's window with the sun below ``night_elevation_deg``.
 
     From the vessels' own positions inside the window when given (events without any fall
     back), else from the event position sampled every ``night_step``.
     """
-    sampled = _sampled_night_share(events, params)
     if positions is None:
-        return sampled
+        return _sampled_night_share(events, params)
     measured = _positions_night_share(events, positions, params)
-    return [m if m is not None else s for m, s in zip(measured, sampled, strict=True)]
+    unmeasured = [k for k, m in enumerate(measured) if m is None]
+    if unmeasured:
+        sampled = _sampled_night_share(events[unmeasured], params)
+        for k, share in zip(unmeasured, sampled, strict=True):
+            measured[k] = share
+    return measured
 
 
 def _window_ms(events: pl.DataFrame) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
@@ -256,42 +265,94 @@ def _sampled_night_share(events: pl.DataFrame, params: ContextParams) -> list[fl
 
 
 def _positions_night_share(
-    events: pl.DataFrame, positions: pa.Table | pl.DataFrame, params: ContextParams
+    events: pl.DataFrame, positions: pa.Table | pl.DataFrame | Track, params: ContextParams
 ) -> list[float | None]:
     """Share of each event's vessels' positions inside its window (ends included) at night.
 
-    Positions are sorted once by (MMSI, time); each (event, vessel) is an index range found
-    by binary search, so only positions inside some window get a solar elevation, once.
+    Each (event, vessel) is a set of row ranges of positions sorted by time: the ranges of
+    the vessel's segments in the shared :class:`Track` frame when that frame holds every
+    input position (:func:`_segment_ranges`), else one range of the input sorted by (MMSI,
+    time) (:func:`_mmsi_ranges`). Only rows inside some range are classed day or night,
+    once (:func:`night_flags`).
     """
     start, end = _window_ms(events)
-    pos = positions if isinstance(positions, pl.DataFrame) else pl.DataFrame(positions)
+    pairs = (
+        pl.DataFrame({"k": np.arange(start.size), "w0": start, "w1": end, "mmsi": events["mmsi"]})
+        .explode("mmsi")
+        .drop_nulls("mmsi")
+        .with_columns(pl.col("mmsi").cast(pl.Int64))
+    )
+    if isinstance(positions, Track) and _frame_is_every_position(positions):
+        pos, ranges = positions.frame, _segment_ranges(positions.frame, pairs)
+    else:
+        pos, ranges = _mmsi_ranges(Track.of(positions).source, pairs)
+    lo, hi, k = ranges
+    ts_ms, lat, lon = (pos[c].to_numpy() for c in ("ts_ms", "lat", "lon"))
+    night = night_flags(ts_ms, lat, lon, lo, hi, params.night_elevation_deg, solar_elevation_deg)
+    dark = _night_counts(night, lo, hi)
+    total = np.bincount(k, weights=hi - lo, minlength=start.size)
+    dark_k = np.bincount(k, weights=dark, minlength=start.size)
+    return [round(float(d / t), 4) if t else None for d, t in zip(dark_k, total, strict=True)]
+
+
+def _frame_is_every_position(track: Track) -> bool:
+    """Whether :attr:`Track.frame` holds every input row with an MMSI and a time (none
+    dropped or deduplicated) and each segment one MMSI, so its segment ranges are the
+    vessel's positions."""
+    source, frame = track.source, track.frame
+    if "mmsi" not in source.columns or "ts" not in source.columns:
+        return False
+    if source["mmsi"].null_count() or source["ts"].null_count():
+        return False
+    if frame.height != source.height:
+        return False
+    mixed = (pl.col("seg") == pl.col("seg").shift(1)) & (pl.col("mmsi") != pl.col("mmsi").shift(1))
+    return not frame.select(mixed.any()).item()
+
+
+def _segment_ranges(frame: pl.DataFrame, pairs: pl.DataFrame) -> tuple[Ints, Ints, Ints]:
+    """For each (``k``, ``mmsi``, ``w0``, ``w1``) of ``pairs``, the rows ``[lo, hi)`` of
+    ``frame`` (sorted by segment, time) of each of the MMSI's segments with ``w0 <= ts_ms
+    <= w1``, and the pair's ``k``."""
+    seg, ts_ms = frame["seg"].to_numpy(), frame["ts_ms"].to_numpy()
+    starts = np.flatnonzero(np.diff(seg)) + 1 if seg.size else np.zeros(0, np.int64)
+    seg_lo = np.concatenate([[0], starts]).astype(np.int64) if seg.size else starts
+    seg_hi = np.concatenate([starts, [seg.size]]).astype(np.int64) if seg.size else starts
+    segments = pl.DataFrame(
+        {
+            "mmsi": frame["mmsi"].gather(seg_lo).cast(pl.Int64),
+            "lo": seg_lo,
+            "hi": seg_hi,
+            "t0": ts_ms[seg_lo],
+            "t1": ts_ms[seg_hi - 1],
+        }
+    )
+    overlapping = pairs.join(segments, on="mmsi").filter(
+        (pl.col("t1") >= pl.col("w0")) & (pl.col("t0") <= pl.col("w1"))
+    )
+    lo, hi = window_rows(
+        ts_ms,
+        overlapping["lo"].to_numpy(),
+        overlapping["hi"].to_numpy(),
+        overlapping["w0"].to_numpy(),
+        overlapping["w1"].to_numpy(),
+    )
+    return lo, hi, overlapping["k"].to_numpy().astype(np.int64)
+
+
+def _mmsi_ranges(
+    positions: pl.DataFrame, pairs: pl.DataFrame
+) -> tuple[pl.DataFrame, tuple[Ints, Ints, Ints]]:
+    """The input sorted by (MMSI, time) and, for each pair, its rows ``[lo, hi)``."""
     pos = (
-        pos.select(
+        positions.select(
             pl.col("mmsi").cast(pl.Int64), pl.col("ts").dt.epoch("ms").alias("ts_ms"), "lat", "lon"
         )
         .drop_nulls(["mmsi", "ts_ms"])
         .sort("mmsi", "ts_ms")
     )
-    pairs = (
-        pl.DataFrame({"k": np.arange(start.size), "w0": start, "w1": end, "mmsi": events["mmsi"]})
-        .explode("mmsi")
-        .drop_nulls("mmsi")
-    )
     lo, hi = _position_ranges(pos, pairs)
-    covered = np.cumsum(np.bincount(lo, minlength=pos.height + 1)[:-1]) > np.cumsum(
-        np.bincount(hi, minlength=pos.height + 1)[:-1]
-    )
-    night = np.zeros(pos.height, dtype=bool)
-    inside = pos.filter(pl.Series(covered))
-    elevation = solar_elevation_deg(
-        inside["ts_ms"].to_numpy(), inside["lat"].to_numpy(), inside["lon"].to_numpy()
-    )
-    night[covered] = elevation < params.night_elevation_deg
-    nights = np.concatenate([[0], np.cumsum(night)])
-    k = pairs["k"].to_numpy()
-    total = np.bincount(k, weights=hi - lo, minlength=start.size)
-    dark = np.bincount(k, weights=nights[hi] - nights[lo], minlength=start.size)
-    return [round(float(d / t), 4) if t else None for d, t in zip(dark, total, strict=True)]
+    return pos, (lo, hi, pairs["k"].to_numpy().astype(np.int64))
 
 
 def _position_ranges(
@@ -344,3 +405,146 @@ def default_view(
     near = pl.min_horizontal(distances) < params.gfw_exclusion_km
     hidden = (pl.col("type") == "encounter") & near.fill_null(False)
     return events.filter(pa.array(frame.select(hidden.not_()).to_series().to_numpy()))
+
+
+#: Bound on how fast the NOAA solar elevation changes with time (degrees per ms): the hour
+#: angle turns 0.25 deg/min; declination and equation of time add < 0.0005 deg/min.
+_ELEVATION_RATE_DEG_PER_MS = 0.251 / 60_000
+#: Slack added to that bound: the year-end jump of the fractional year (< 0.7 deg when a
+#: formula divides by 365 in a leap year) and rounding.
+_ELEVATION_SLACK_DEG = 1.0
+#: Within this of the threshold, a row is classed by ``exact`` (the caller's formula).
+_EXACT_BAND_DEG = 1e-6
+#: First day (days since 1970) of each year 1800..2400, for the kernel's calendar.
+_YEAR_START_DAYS = (
+    np.arange(1800, 2401).astype(str).astype("datetime64[Y]").astype("datetime64[D]")
+).astype(np.int64)
+
+
+def night_flags(
+    ts_ms: Ints,
+    lat: Floats,
+    lon: Floats,
+    lo: Ints,
+    hi: Ints,
+    threshold_deg: float,
+    exact: Callable[[Ints, Floats, Floats], Floats],
+    year_days: int = 0,
+) -> npt.NDArray[np.int8]:
+    """Per row: 1 when the sun is below ``threshold_deg``, 0 when not, -1 outside every
+    range ``[lo, hi)``; the same classes as ``exact(ts_ms, lat, lon) < threshold_deg``.
+
+    ``exact`` is a NOAA "General Solar Position" elevation (``year_days`` 0: the fractional
+    year over the calendar year's length, as :func:`setori.geo.solar.solar_elevation_deg`;
+    365: over 365 days). Most rows need no evaluation: the elevation moves at most
+    ``|dlat| + |dlon| + 0.251 deg/min * |dt|`` (the zenith angle is a great-circle distance
+    between the observer and the sub-solar point), so a row is classed like the last
+    evaluated one while that bound stays short of the threshold. Evaluated rows use a
+    numba copy of the formula; those within 1e-6 deg of the threshold, or whose copy is not
+    finite, are passed to ``exact``.
+    """
+    flags = _night_kernel(ts_ms, lat, lon, lo, hi, threshold_deg, _YEAR_START_DAYS, year_days)
+    unsure = np.flatnonzero(flags == 2)
+    if unsure.size:
+        elevation = exact(ts_ms[unsure], lat[unsure], lon[unsure])
+        flags[unsure] = (np.asarray(elevation) < threshold_deg).astype(np.int8)
+    return flags
+
+
+@njit(cache=True)
+def _night_kernel(
+    ts_ms: Ints,
+    lat: Floats,
+    lon: Floats,
+    lo: Ints,
+    hi: Ints,
+    threshold_deg: float,
+    year_start_days: Ints,
+    year_days: int,
+) -> npt.NDArray[np.int8]:  # pragma: no cover - numba
+    """:func:`night_flags` before ``exact``: 2 marks a row left to it."""
+    flags = np.full(ts_ms.size, -1, dtype=np.int8)
+    known = False
+    a_ts, a_lat, a_lon, a_margin, a_night = 0, 0.0, 0.0, 0.0, np.int8(0)
+    for r in np.argsort(lo, kind="mergesort"):
+        for i in range(lo[r], hi[r]):
+            if flags[i] >= 0:
+                continue
+            if known:
+                moved = (
+                    abs(lat[i] - a_lat)
+                    + abs(lon[i] - a_lon)
+                    + abs(ts_ms[i] - a_ts) * _ELEVATION_RATE_DEG_PER_MS
+                )
+                if moved < a_margin:
+                    flags[i] = a_night
+                    continue
+            elevation = _solar_elevation_deg(ts_ms[i], lat[i], lon[i], year_start_days, year_days)
+            margin = abs(elevation - threshold_deg)
+            if not margin > _EXACT_BAND_DEG:  # also NaN
+                flags[i], known = 2, False
+                continue
+            a_night = np.int8(1) if elevation < threshold_deg else np.int8(0)
+            flags[i], known = a_night, True
+            a_ts, a_lat, a_lon, a_margin = ts_ms[i], lat[i], lon[i], margin - _ELEVATION_SLACK_DEG
+    return flags
+
+
+@njit(cache=True)
+def _solar_elevation_deg(
+    ts_ms: int, lat: float, lon: float, year_start_days: Ints, year_days: int
+) -> float:  # pragma: no cover - numba
+    """NOAA solar elevation (degrees; :mod:`setori.geo.solar`) at one time and place; NaN
+    outside the calendar table."""
+    day = ts_ms // 86_400_000
+    year = np.searchsorted(year_start_days, day, side="right") - 1
+    if year < 0 or year + 1 >= year_start_days.size:
+        return np.nan
+    days = year_days or year_start_days[year + 1] - year_start_days[year]
+    hours = (ts_ms - day * 86_400_000) / 3_600_000.0
+    g = 2 * math.pi / days * (day - year_start_days[year] + (hours - 12) / 24)
+    eqtime_min = 229.18 * (
+        0.000075
+        + 0.001868 * math.cos(g)
+        - 0.032077 * math.sin(g)
+        - 0.014615 * math.cos(2 * g)
+        - 0.040849 * math.sin(2 * g)
+    )
+    decl = (
+        0.006918
+        - 0.399912 * math.cos(g)
+        + 0.070257 * math.sin(g)
+        - 0.006758 * math.cos(2 * g)
+        + 0.000907 * math.sin(2 * g)
+        - 0.002697 * math.cos(3 * g)
+        + 0.00148 * math.sin(3 * g)
+    )
+    hour_angle = math.radians((hours * 60 + eqtime_min + 4 * lon) / 4 - 180)
+    lat_rad = math.radians(lat)
+    cos_zenith = math.sin(lat_rad) * math.sin(decl) + math.cos(lat_rad) * math.cos(decl) * math.cos(
+        hour_angle
+    )
+    return 90.0 - math.degrees(math.acos(min(max(cos_zenith, -1.0), 1.0)))
+
+
+@njit(cache=True)
+def _night_counts(flags: npt.NDArray[np.int8], lo: Ints, hi: Ints) -> Ints:  # pragma: no cover
+    """Rows flagged night in each range ``[lo, hi)``."""
+    out = np.zeros(lo.size, dtype=np.int64)
+    for r in range(lo.size):
+        for i in range(lo[r], hi[r]):
+            out[r] += flags[i] == 1
+    return out
+
+
+@njit(cache=True)
+def window_rows(
+    ts_ms: Ints, range_lo: Ints, range_hi: Ints, start_ms: Ints, end_ms: Ints
+) -> tuple[Ints, Ints]:  # pragma: no cover - numba
+    """Rows ``[lo, hi)`` of each range (sorted by time) with ``start_ms <= ts_ms <= end_ms``."""
+    lo, hi = np.empty_like(range_lo), np.empty_like(range_hi)
+    for k in range(range_lo.size):
+        times = ts_ms[range_lo[k] : range_hi[k]]
+        lo[k] = range_lo[k] + np.searchsorted(times, start_ms[k], side="left")
+        hi[k] = max(lo[k], range_lo[k] + np.searchsorted(times, end_ms[k], side="right"))
+    return lo, hi

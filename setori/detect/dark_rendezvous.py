@@ -20,14 +20,18 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
+from numba import njit
 
+from setori.detect.context import night_flags, window_rows
 from setori.detect.events import empty_events, event_id, make_events
-from setori.detect.loitering import EARTH_RADIUS_M, track_frame
 from setori.detect.reception import cell_keys
-from setori.detect.track import Track, haversine_m, params_evidence, source_of
+from setori.detect.track import Track, haversine_m, params_evidence
 from setori.errors import InputError
+from setori.geo.sphere import EARTH_RADIUS_M
 
 DETECTOR_VERSION = "dark_rendezvous/1"
 _H_MS = 3_600_000
@@ -35,6 +39,10 @@ _DAY_MS = 86_400_000
 #: Grid cell (degrees) of the spatial pre-join between loitering events and gap end points.
 SEARCH_CELL_DEG = 0.25
 METRES_PER_DEG = EARTH_RADIUS_M * math.pi / 180
+Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+#: :func:`sun_elevation_deg` divides the year into 365 days, leap or not.
+_YEAR_DAYS = 365
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -115,15 +123,16 @@ def detect_dark_rendezvous(
     :func:`~setori.detect.gaps.detect_gaps` (other types are ignored). ``positions``: the
     positions they came from (for the loiterer's track and the night-time share).
     """
-    positions = source_of(positions)
     loiters, ends = _loiters(loitering_events), _gap_end_points(gap_events)
     if loiters.is_empty() or ends.is_empty():
         return empty_events()
-    track = track_frame(positions)
+    track = Track.of(positions).frame
     matches = _matches(_candidates(loiters, ends, params), track, params)
     if matches.is_empty():
         return empty_events()
-    pairs = _pairs(matches).join(_night_shares(loiters, track, params), on="l_id", how="left")
+    pairs = _pairs(matches)
+    matched = loiters.filter(pl.col("l_id").is_in(pairs["l_id"].unique().implode()))
+    pairs = pairs.join(_night_shares(matched, track, params), on="l_id", how="left")
     return _events(pairs.sort("l_start_ms", "l_id", "g_id"), params)
 
 
@@ -239,15 +248,19 @@ def _candidates(
 def _matches(
     candidates: pl.DataFrame, track: pl.DataFrame, params: DarkRendezvousParams
 ) -> pl.DataFrame:
-    """Candidates within ``max_distance_m`` of the loiterer's position nearest in time."""
-    loiterer = track.select(
-        l_segment=pl.col("segment_id"),
-        clamped_ms=pl.col("ts_ms"),
-        p_lat=pl.col("lat"),
-        p_lon=pl.col("lon"),
-    ).sort("clamped_ms")
-    near = candidates.sort("clamped_ms").join_asof(
-        loiterer, on="clamped_ms", by="l_segment", strategy="nearest", check_sortedness=False
+    """Candidates within ``max_distance_m`` of the loiterer's position nearest in time.
+
+    The loiterer's rows are its segment's range of the track (sorted by segment, time),
+    found by binary search on the segment id; the nearest in time by binary search on the
+    time (a tie goes to the later position, as Polars' ``join_asof(strategy="nearest")``).
+    """
+    lo, hi = _segment_rows(track, candidates["l_segment"])
+    ts_ms = track["ts_ms"].to_numpy()
+    row = _nearest_rows(ts_ms, lo, hi, candidates["clamped_ms"].to_numpy().astype(np.int64))
+    found = pl.Series(row >= 0)
+    near = candidates.with_columns(
+        p_lat=pl.when(found).then(track["lat"].gather(np.maximum(row, 0))),
+        p_lon=pl.when(found).then(track["lon"].gather(np.maximum(row, 0))),
     )
     at_time = haversine_m(pl.col("e_lat"), pl.col("e_lon"), pl.col("p_lat"), pl.col("p_lon"))
     distance = pl.coalesce(pl.col("distance_at_time_m"), pl.col("distance_to_centre_m"))
@@ -256,6 +269,35 @@ def _matches(
         .with_columns(distance_m=distance)
         .filter(pl.col("distance_m") <= params.max_distance_m)
     )
+
+
+def _segment_rows(track: pl.DataFrame, segment_ids: pl.Series) -> tuple[Ints, Ints]:
+    """For each segment id, its rows ``[lo, hi)`` in ``track`` (sorted by segment id;
+    empty when absent)."""
+    ids = segment_ids.cast(pl.String)
+    lo = track["segment_id"].search_sorted(ids, side="left").to_numpy().astype(np.int64)
+    hi = track["segment_id"].search_sorted(ids, side="right").to_numpy().astype(np.int64)
+    return lo, hi
+
+
+@njit(cache=True)
+def _nearest_rows(ts_ms: Ints, lo: Ints, hi: Ints, at_ms: Ints) -> Ints:  # pragma: no cover
+    """Row in ``[lo, hi)`` (sorted by time) nearest in time to ``at_ms`` (-1: none).
+
+    Of equally near rows, the last one (Polars' ``join_asof`` nearest strategy).
+    """
+    out = np.full(at_ms.size, -1, dtype=np.int64)
+    for k in range(at_ms.size):
+        if lo[k] >= hi[k]:
+            continue
+        times = ts_ms[lo[k] : hi[k]]
+        after = np.searchsorted(times, at_ms[k], side="right")  # the first later row
+        if after < times.size and (
+            after == 0 or times[after] - at_ms[k] <= at_ms[k] - times[after - 1]
+        ):
+            after = np.searchsorted(times, times[after], side="right")  # last of its time
+        out[k] = lo[k] + after - 1
+    return out
 
 
 def _pairs(matches: pl.DataFrame) -> pl.DataFrame:
@@ -286,20 +328,43 @@ def _pairs(matches: pl.DataFrame) -> pl.DataFrame:
 def _night_shares(
     loiters: pl.DataFrame, track: pl.DataFrame, params: DarkRendezvousParams
 ) -> pl.DataFrame:
-    """Share of each loitering window (time-weighted over its positions) with the sun down."""
-    inside = (pl.col("ts_ms") >= pl.col("l_start_ms")) & (pl.col("ts_ms") <= pl.col("l_end_ms"))
-    in_window = loiters.join(track, left_on="l_segment", right_on="segment_id").filter(inside)
-    weight = (pl.col("ts_ms").shift(-1).over("l_id") - pl.col("ts_ms")).fill_null(0)
-    night = (
-        sun_elevation_deg(pl.col("ts_ms"), pl.col("lat"), pl.col("lon"))
-        < params.night_sun_elevation_deg
-    )
-    weighted = in_window.sort("l_id", "ts_ms").with_columns(w=weight, night=night)
-    return weighted.group_by("l_id").agg(
-        night_share=pl.when(pl.col("w").sum() > 0).then(
-            (pl.col("w") * pl.col("night")).sum() / pl.col("w").sum()
+    """Share of each loitering window (time-weighted over its positions) with the sun down.
+
+    A position weighs the time to the next position of the window (the last weighs 0).
+    The window's rows are a range of its segment's rows, found by binary search; each is
+    classed day or night by :func:`~setori.detect.context.night_flags` (which evaluates
+    :func:`sun_elevation_deg` only where the sun may have crossed the threshold).
+    """
+    seg_lo, seg_hi = _segment_rows(track, loiters["l_segment"])
+    ts_ms, lat, lon = (track[c].to_numpy() for c in ("ts_ms", "lat", "lon"))
+    start_ms, end_ms = loiters["l_start_ms"].to_numpy(), loiters["l_end_ms"].to_numpy()
+    lo, hi = window_rows(ts_ms, seg_lo, seg_hi, start_ms, end_ms)
+    threshold = params.night_sun_elevation_deg
+    night = night_flags(ts_ms, lat, lon, lo, hi, threshold, _sun_elevation_deg, _YEAR_DAYS)
+    count = hi - lo
+    k = np.repeat(np.arange(loiters.height), count)
+    rows = np.arange(k.size) - np.repeat(np.cumsum(count) - count, count) + lo[k]
+    in_window = pl.DataFrame({"k": k, "ts_ms": ts_ms[rows], "night": night[rows] == 1})
+    same = pl.col("k") == pl.col("k").shift(-1)
+    weight = pl.when(same).then(pl.col("ts_ms").shift(-1) - pl.col("ts_ms")).otherwise(0)
+    shares = (
+        in_window.with_columns(w=weight)
+        .group_by("k")
+        .agg(
+            night_share=pl.when(pl.col("w").sum() > 0).then(
+                (pl.col("w") * pl.col("night")).sum() / pl.col("w").sum()
+            )
         )
     )
+    l_id = loiters["l_id"].gather(shares["k"])
+    return pl.DataFrame({"l_id": l_id, "night_share": shares["night_share"]})
+
+
+def _sun_elevation_deg(ts_ms: Ints, lat: Floats, lon: Floats) -> Floats:
+    """:func:`sun_elevation_deg` on arrays."""
+    frame = pl.DataFrame({"ts_ms": ts_ms, "lat": lat, "lon": lon})
+    elevation = sun_elevation_deg(pl.col("ts_ms"), pl.col("lat"), pl.col("lon"))
+    return frame.select(elevation).to_series().to_numpy()
 
 
 def _overlap_h() -> pl.Expr:
