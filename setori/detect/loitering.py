@@ -241,12 +241,22 @@ def _run_summaries(buckets: pl.DataFrame, ts_ms: Ints, params: LoiteringParams) 
 
 
 @njit(cache=True)
-def _kept(seg: Ints32, ts_ms: Ints, i: int, thinning_ms: int) -> bool:  # pragma: no cover
+def _kept(
+    seg: Ints32, ts_ms: Ints, i: int, thinning_ms: int, slot_end_ms: int
+) -> tuple[bool, int]:  # pragma: no cover - numba
     """Whether row ``i`` is its segment's first in its epoch-aligned ``thinning_ms`` slot
-    (GFW keeps one message per minute; ``thinning_ms`` 0 keeps every row)."""
-    if thinning_ms == 0 or i == 0 or seg[i] != seg[i - 1]:
-        return True
-    return bool(ts_ms[i] // thinning_ms != ts_ms[i - 1] // thinning_ms)
+    (GFW keeps one message per minute; ``thinning_ms`` 0 keeps every row), and the end of
+    the slot of row ``i`` given ``slot_end_ms``, that of row ``i - 1`` (rows are sorted by
+    segment, time, so only a kept row starts a slot; the common next slot needs no
+    division)."""
+    same_segment = i > 0 and seg[i] == seg[i - 1]
+    if thinning_ms == 0:
+        return True, slot_end_ms
+    if same_segment and ts_ms[i] < slot_end_ms:
+        return False, slot_end_ms
+    if same_segment and ts_ms[i] < slot_end_ms + thinning_ms:
+        return True, slot_end_ms + thinning_ms
+    return True, (ts_ms[i] // thinning_ms + 1) * thinning_ms
 
 
 @njit(cache=True)
@@ -288,10 +298,11 @@ def _bucket_kernel(
     """
     index = np.empty((1024, 5), dtype=np.int64)
     sums = np.empty((1024, 2))
-    found, piece, prev, bucket_end_ms = 0, -1, -1, 0
+    found, piece, prev, bucket_end_ms, slot_end_ms = 0, -1, -1, 0, 0
     cos_prev, rad = 0.0, math.pi / 180.0
     for i in range(seg.size):
-        if not _kept(seg, ts_ms, i, thinning_ms):
+        kept, slot_end_ms = _kept(seg, ts_ms, i, thinning_ms, slot_end_ms)
+        if not kept:
             continue
         cos_here = math.cos(lat[i] * rad)
         if prev < 0 or seg[i] != seg[prev] or (ts_ms[i] - ts_ms[prev]) / 1000.0 > max_silence_s:
@@ -332,32 +343,48 @@ def _run_shapes(
     radius (farthest position from the centre, metres).
     """
     out = np.empty((first.size, 4))
-    rad = math.pi / 180.0
+    rad, deg = math.pi / 180.0, 180.0 / math.pi
     for r in range(first.size):
-        x, y, z, count = 0.0, 0.0, 0.0, 0
-        sogs = np.empty(last[r] - first[r] + 1)
-        known = 0
+        x, y, z, count, known = 0.0, 0.0, 0.0, 0, 0
+        rows = np.empty(last[r] - first[r] + 1, dtype=np.int64)
+        cos_lat = np.empty(rows.size)
+        sogs = np.empty(rows.size)
+        slot_end_ms = (ts_ms[first[r]] // thinning_ms + 1) * thinning_ms if thinning_ms else 0
         for i in range(first[r], last[r] + 1):
-            if not _kept(seg, ts_ms, i, thinning_ms):
+            kept, slot_end_ms = _kept(seg, ts_ms, i, thinning_ms, slot_end_ms)
+            if i > first[r] and not kept:
                 continue
             lat_rad, lon_rad = lat[i] * rad, lon[i] * rad
-            x += math.cos(lat_rad) * math.cos(lon_rad)
-            y += math.cos(lat_rad) * math.sin(lon_rad)
+            rows[count], cos_lat[count] = i, math.cos(lat_rad)
+            x += cos_lat[count] * math.cos(lon_rad)
+            y += cos_lat[count] * math.sin(lon_rad)
             z += math.sin(lat_rad)
             count += 1
             if i != first[r] and not math.isnan(sog_kn[i]):
                 sogs[known] = sog_kn[i]
                 known += 1
         x, y, z = x / count, y / count, z / count
-        lat_c = math.atan2(z, math.sqrt(x**2 + y**2)) / rad
-        lon_c = math.atan2(y, x) / rad
-        radius_m = 0.0
-        for i in range(first[r], last[r] + 1):
-            if _kept(seg, ts_ms, i, thinning_ms):
-                radius_m = max(radius_m, _haversine_m(lat[i], lon[i], lat_c, lon_c))
-        out[r, 0], out[r, 1], out[r, 3] = lat_c, lon_c, radius_m
+        lat_c = math.atan2(z, math.sqrt(x**2 + y**2)) * deg
+        lon_c = math.atan2(y, x) * deg
+        out[r, 0], out[r, 1] = lat_c, lon_c
         out[r, 2] = np.median(sogs[:known]) if known else np.nan
+        out[r, 3] = _farthest_m(lat[rows[:count]], lon[rows[:count]], cos_lat[:count], lat_c, lon_c)
     return out
+
+
+@njit(cache=True)
+def _farthest_m(
+    lat: Floats, lon: Floats, cos_lat: Floats, lat_c: float, lon_c: float
+) -> float:  # pragma: no cover - numba
+    """Largest :func:`_haversine_m` from the points to (``lat_c``, ``lon_c``): the largest
+    haversine term first, then one arcsine (the distance grows with the term)."""
+    rad = math.pi / 180.0
+    cos_c, largest = math.cos(lat_c * rad), 0.0
+    for i in range(lat.size):
+        s_lat = math.sin((lat_c * rad - lat[i] * rad) / 2)
+        s_lon = math.sin((lon_c * rad - lon[i] * rad) / 2)
+        largest = max(largest, s_lat**2 + cos_lat[i] * cos_c * s_lon**2)
+    return 2 * EARTH_RADIUS_M * math.asin(min(math.sqrt(largest), 1.0))
 
 
 def _events(runs: pl.DataFrame, params: LoiteringParams) -> pa.Table:
