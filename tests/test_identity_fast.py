@@ -5,6 +5,8 @@
   (Natural Earth vertices, offset by up to a few cells) and on the Korean reference spots.
 * :func:`setori.detect.identity.land_and_inland_km`: the same flags and distances as
   :meth:`LandLayer.on_land` / :meth:`LandLayer.distance_to_shore_km` on every point.
+* :meth:`LandCells.on_land` (cells, then points grouped along tracks) equals the
+  polygon test.
 * :func:`setori.geo.land.shore_km_along` equals the KD-tree distance to the shore.
 * A :class:`Track` and its table give the same events.
 """
@@ -60,6 +62,24 @@ def test_land_cells_agree_with_polygons_near_coasts() -> None:
     lat, lon = np.array([p[0] for p in KOREA]), np.array([p[1] for p in KOREA])
     decided = cells.classify(lat, lon) != CELL_MIXED
     assert (cells.classify(lat, lon)[decided] == land.on_land(lat, lon)[decided]).all()
+
+
+def test_land_cells_on_land_equals_polygons() -> None:
+    """Scattered coastal points, tracks jittering ~100 m at Korean anchorages and ports,
+    a walk across the Nampo coast, NaN and off-grid points: the grouped test agrees."""
+    land = load_land()
+    lat, lon = _coastal_points(100_000, 0.2)
+    rng = np.random.default_rng(5)
+    tracks_lat, tracks_lon = [lat], [lon]
+    for c_lat, c_lon in [*KOREA, (40.67, -74.05), (51.95, 4.05)]:
+        tracks_lat.append(c_lat + rng.normal(0.0, 0.001, 2_000))
+        tracks_lon.append(c_lon + rng.normal(0.0, 0.001, 2_000))
+    walk = np.linspace(-0.3, 0.3, 5_000)
+    tracks_lat += [38.72 + walk, np.array([np.nan, 95.0, 38.7])]
+    tracks_lon += [125.22 + walk, np.array([125.2, 125.2, np.nan])]
+    lat, lon = np.concatenate(tracks_lat), np.concatenate(tracks_lon)
+    assert (land_cells(land).on_land(lat, lon) == land.on_land(lat, lon)).all()
+    assert land_cells(land).on_land([], []).size == 0
 
 
 def test_land_cells_off_grid_points_are_mixed() -> None:

@@ -27,12 +27,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
+from numba import njit
 
 from setori.detect.events import empty_events, event_id, make_events
 from setori.detect.track import (
@@ -44,8 +46,6 @@ from setori.detect.track import (
 )
 from setori.errors import InputError
 from setori.geo.land import (
-    CELL_LAND,
-    CELL_MIXED,
     LandLayer,
     land_cells,
     load_land,
@@ -137,7 +137,7 @@ def _event(
     """One identity event row; ``key`` distinguishes events of one rule, MMSI and start."""
     start = utc_from_ms(start_ms)
     end = utc_from_ms(end_ms) if end_ms is not None else start
-    evidence_params = params_evidence(params)
+    evidence_params = dict(_params_evidence(params))
     return {
         "id": event_id(
             "identity",
@@ -162,6 +162,12 @@ def _event(
         "tags": {"rule": subtype, **(tags or {})},
         "evidence": {**evidence, "params": evidence_params},
     }
+
+
+@lru_cache(maxsize=8)
+def _params_evidence(params: IdentityParams) -> dict[str, Any]:
+    """:func:`params_evidence` once per parameter set (callers copy it)."""
+    return params_evidence(params)
 
 
 def _num(value: Any) -> int:
@@ -425,13 +431,33 @@ def detect_name_churn(
 # --- cloning and kinematic jumps ----------------------------------------------------------
 
 
-def _may_exceed(min_speed_kn: float, min_distance_km: float) -> pl.Expr:
-    """Steps of :attr:`Track.steps` that may be faster than ``min_speed_kn`` over at least
-    ``min_distance_km``: a superset (1e-9 relative slack on the shared ``step_m``) of the
-    steps that :func:`_with_speed` then checks exactly."""
-    step_m = pl.col("step_m") * (1 + 1e-9) + 1e-6
-    fast = (pl.col("dt_s") <= 0) | (step_m > min_speed_kn * MPS_PER_KN * pl.col("dt_s"))
-    return pl.col("step_m").is_not_null() & (step_m >= min_distance_km * 1000) & fast
+def _may_exceed(steps: pl.DataFrame, min_speed_kn: float, min_distance_km: float) -> pl.DataFrame:
+    """Rows of :attr:`Track.steps` that may be faster than ``min_speed_kn`` over at least
+    ``min_distance_km``: a superset (1e-9 relative slack on the shared ``step_m``; NaN
+    kept) of the steps that :func:`_with_speed` then measures exactly. One numba pass."""
+    keep = _may_exceed_rows(
+        steps["step_m"].to_numpy(),
+        steps["dt_s"].to_numpy(),
+        min_speed_kn * MPS_PER_KN,
+        min_distance_km * 1000.0,
+    )
+    return steps[keep].drop_nulls("prev_ts_ms")
+
+
+@njit(cache=True)
+def _may_exceed_rows(
+    step_m: npt.NDArray[np.float64], dt_s: npt.NDArray[np.float64], min_mps: float, min_m: float
+) -> npt.NDArray[np.int64]:  # pragma: no cover - numba
+    """Indices of rows not surely below ``min_m`` metres or ``min_mps`` (NaN kept)."""
+    out = np.empty(step_m.size, np.int64)
+    n = 0
+    for i in range(step_m.size):
+        reach_m = step_m[i] * (1 + 1e-9) + 1e-6
+        if reach_m < min_m or (dt_s[i] > 0 and reach_m <= min_mps * dt_s[i]):
+            continue
+        out[n] = i
+        n += 1
+    return out[:n].copy()
 
 
 def _with_speed(steps: pl.DataFrame) -> pl.DataFrame:
@@ -582,7 +608,7 @@ def detect_kinematic_jumps(
     """
     params = params or IdentityParams()
     fast, far = params.jump_max_speed_kn, params.jump_min_distance_km
-    candidates = _track(positions).steps.filter(_may_exceed(fast, far))
+    candidates = _may_exceed(_track(positions).steps, fast, far)
     steps = _with_speed(
         candidates.rename({"segment_id": "track"}).with_columns(prev_track=pl.col("track"))
     ).filter(_exceeding(fast, far))
@@ -624,15 +650,13 @@ def land_and_inland_km(
     """Whether each point is on land, and its distance (km) to the shore when it is (else 0).
 
     Points in all-sea or all-land cells of :func:`setori.geo.land.land_cells` take the
-    cell's answer; only points in mixed cells get the exact polygon test. Distances come
+    cell's answer; points in mixed cells share the answer of a nearby point when no coast
+    lies between them, else get the exact polygon test (:meth:`LandCells.on_land`). Distances come
     from :func:`setori.geo.land.shore_km_along` (points in track order share shore
     candidates). The same values as :meth:`LandLayer.on_land` and
     :meth:`LandLayer.distance_to_shore_km` on every point.
     """
-    code = land_cells(land).classify(lat, lon)
-    on_land = code == CELL_LAND
-    mixed = np.flatnonzero(code == CELL_MIXED)
-    on_land[mixed] = land.on_land(lat[mixed], lon[mixed])
+    on_land = land_cells(land).on_land(lat, lon)
     inland_km = np.zeros(lat.size)
     if on_land.any():
         inland_km[on_land] = shore_km_along(land, lat[on_land], lon[on_land])
@@ -664,52 +688,69 @@ def detect_on_land(
     flagged = on_land & (inland_km >= params.land_min_inland_km)
     keep = np.flatnonzero(flagged)
     first = np.flatnonzero(_run_starts(flagged, frame["seg"].to_numpy())[keep])
-    cols = {c: frame[c].gather(keep).to_numpy() for c in ("row_id", "mmsi", "ts_ms", "lat", "lon")}
-    cols["inland_km"] = inland_km[keep]
-    segment_ids = frame["segment_id"].gather(keep[first]).to_list()
-    stops = [*first[1:].tolist(), keep.size][: first.size]
+    if first.size == 0:
+        return empty_events()
+    n = np.diff(first, append=keep.size)
+    max_km = np.maximum.reduceat(inland_km[keep], first)
+    shown_n = np.minimum(n, MAX_EVIDENCE_ITEMS)
+    offset = np.cumsum(shown_n) - shown_n
+    shown = keep[np.repeat(first - offset, shown_n) + np.arange(shown_n.sum())]
+    picked = frame[shown].with_columns(pl.Series("inland_km", inland_km[shown]))
+    rows = picked.select("row_id", "ts_ms", "lat", "lon", "inland_km").rows()
+    heads = picked[offset].select("mmsi", "segment_id").rows()
+    end_ms = frame["ts_ms"].gather(keep[first + n - 1]).to_list()
     return _table(
         [
-            _land_event(cols, start, stop, segment_id, params)
-            for start, stop, segment_id in zip(first.tolist(), stops, segment_ids, strict=True)
+            _land_event(rows[o : o + k], mmsi, segment_id, run_n, end, top_km, params)
+            for o, k, (mmsi, segment_id), run_n, end, top_km in zip(
+                offset.tolist(),
+                shown_n.tolist(),
+                heads,
+                n.tolist(),
+                end_ms,
+                max_km.tolist(),
+                strict=True,
+            )
         ]
     )
 
 
 def _land_event(
-    cols: dict[str, npt.NDArray[Any]],
-    start: int,
-    stop: int,
+    shown: list[tuple[Any, ...]],
+    mmsi: int,
     segment_id: str,
+    n_positions: int,
+    end_ms: int,
+    max_inland_km: float,
     params: IdentityParams,
 ) -> dict[str, Any]:
-    """The ``position_on_land`` event of the flagged rows ``start:stop`` of ``cols``."""
-    shown = range(start, min(stop, start + MAX_EVIDENCE_ITEMS))
+    """The ``position_on_land`` event of a run: its first rows ``shown`` (row id, time,
+    lat, lon, inland km), size, last time and largest inland distance."""
     points = [
         {
-            "ts": utc_from_ms(int(cols["ts_ms"][i])).isoformat(),
-            "lat": float(cols["lat"][i]),
-            "lon": float(cols["lon"][i]),
-            "row_id": int(cols["row_id"][i]),
-            "inland_km": round(float(cols["inland_km"][i]), 2),
+            "ts": utc_from_ms(ts_ms).isoformat(),
+            "lat": lat,
+            "lon": lon,
+            "row_id": row_id,
+            "inland_km": round(km, 2),
         }
-        for i in shown
+        for row_id, ts_ms, lat, lon, km in shown
     ]
-    n = stop - start
+    _, start_ms, lat, lon, _ = shown[0]
     return _event(
         "position_on_land",
-        int(cols["mmsi"][start]),
-        int(cols["ts_ms"][start]),
+        mmsi,
+        start_ms,
         params,
         key=segment_id,
-        end_ms=int(cols["ts_ms"][start:stop].max()),
-        lat=float(cols["lat"][start]),
-        lon=float(cols["lon"][start]),
+        end_ms=end_ms,
+        lat=lat,
+        lon=lon,
         segment_ids=[segment_id],
-        tags={"n_positions": n},
+        tags={"n_positions": n_positions},
         evidence={
-            "n_positions": n,
-            "max_inland_km": float(cols["inland_km"][start:stop].max()),
+            "n_positions": n_positions,
+            "max_inland_km": max_inland_km,
             "positions": points,
             "land": "Natural Earth 1:50m",
         },

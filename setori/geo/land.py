@@ -79,6 +79,8 @@ def _cached_land(path: Path) -> LandLayer:
 
 #: Side (degrees) of the cells of :func:`land_cells`.
 CELL_DEG = 0.05
+#: Planar radius (degrees) of the point groups of :meth:`LandCells.on_land`.
+GROUP_DEG = 0.002
 #: Codes of :meth:`LandCells.classify`.
 CELL_SEA, CELL_LAND, CELL_MIXED = 0, 1, 2
 _CELLS: dict[tuple[int, float], tuple[LandLayer, LandCells]] = {}
@@ -98,6 +100,44 @@ class LandCells:
     n_lat: int
     n_lon: int
     code: npt.NDArray[np.int8]
+    #: The layer's land polygons (prepared) and a KD-tree of their boundary vertices,
+    #: densified to at most ``coast_spacing_deg`` apart.
+    land: Any
+    coast: KdTree
+    coast_spacing_deg: float
+
+    def on_land(self, lat: npt.ArrayLike, lon: npt.ArrayLike) -> Bools:
+        """:meth:`LandLayer.on_land` of the layer, faster for points in track order.
+
+        Points in all-land / all-sea cells take the cell's answer. Points in mixed cells
+        are grouped: consecutive points within ``GROUP_DEG`` (planar lon/lat degrees) of
+        a group's first point ``c``. The boundary is at least ``a - s / 2`` degrees from
+        ``c`` (planar), with ``a`` the great-circle angle to the nearest boundary vertex
+        (never more than the planar distance) and ``s`` the vertex spacing; when that
+        exceeds ``GROUP_DEG`` no boundary lies between ``c`` and any point of the group,
+        which all take ``c``'s answer. Other points get the exact polygon test.
+        """
+        lat_a = np.ascontiguousarray(lat, np.float64)
+        lon_a = np.ascontiguousarray(lon, np.float64)
+        code = self.classify(lat_a, lon_a)
+        out: Bools = code == CELL_LAND
+        mixed = np.flatnonzero(code == CELL_MIXED)
+        if mixed.size:
+            out[mixed] = self._on_land_grouped(lat_a[mixed], lon_a[mixed])
+        return out
+
+    def _on_land_grouped(self, lat: Floats, lon: Floats) -> Bools:
+        first = _planar_group_starts(lat, lon, GROUP_DEG)
+        _, chord = nearest(self.coast, unit_vectors(lat[first], lon[first]))
+        with np.errstate(invalid="ignore"):
+            clear_deg = np.degrees(2 * np.arcsin(np.minimum(chord / 2, 1.0)))
+            safe = clear_deg - self.coast_spacing_deg / 2 > GROUP_DEG * (1 + 1e-6) + 1e-9
+        group = np.repeat(np.arange(first.size), np.diff(first, append=lat.size))
+        centre: Bools = np.asarray(shapely.contains_xy(self.land, lon[first], lat[first]), np.bool_)
+        out = centre[group]
+        exact = np.flatnonzero(~safe[group])
+        out[exact] = shapely.contains_xy(self.land, lon[exact], lat[exact])
+        return out
 
     def classify(self, lat: npt.ArrayLike, lon: npt.ArrayLike) -> npt.NDArray[np.int8]:
         """The code of each point's cell; points off the grid (or NaN) are mixed."""
@@ -163,7 +203,23 @@ def _build_cells(layer: LandLayer, cell_deg: float) -> LandCells:
     run = np.cumsum(starts.ravel(), dtype=np.int32) - 1
     code = run_land.astype(np.int8)[np.maximum(run, 0)]
     code[mixed.ravel()] = CELL_MIXED
-    return LandCells(cell_deg, n_lat, n_lon, code)
+    coast_tree = build_kdtree(unit_vectors(xy[:, 1], xy[:, 0]))
+    return LandCells(cell_deg, n_lat, n_lon, code, layer.land, coast_tree, cell_deg / 2)
+
+
+@njit(cache=True)
+def _planar_group_starts(lat: Floats, lon: Floats, max_deg: float) -> npt.NDArray[np.int64]:
+    """Index of each group's first point: a group ends before the first point farther
+    than ``max_deg`` (planar lon/lat degrees) from its first point (or not finite)."""
+    starts = np.empty(lat.size, np.int64)
+    n, c = 0, 0
+    for i in range(lat.size):
+        d2 = (lat[i] - lat[c]) ** 2 + (lon[i] - lon[c]) ** 2
+        if i == 0 or not d2 <= max_deg * max_deg:
+            starts[n] = i
+            n += 1
+            c = i
+    return starts[:n].copy()
 
 
 #: Consecutive points within this chord (unit sphere, ~1 km) of a group's first point
