@@ -8,6 +8,8 @@ pole) around real place coordinates, and on made-up places at the antimeridian a
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import numpy.typing as npt
 import polars as pl
@@ -113,3 +115,16 @@ def test_grid_on_empty_input_and_empty_table() -> None:
     none = index_places(pl.DataFrame(schema=PLACE_SCHEMA))
     far = none.nearest_within([0.0, 45.0], [0.0, 90.0], EXIT_M)
     assert far.index.tolist() == [-1, -1] and np.isinf(far.distance_m).all()
+
+
+def test_numpy_unit_vector_path_gives_the_same_answers() -> None:
+    """Where compiled trigonometry differs from NumPy's, the grid takes NumPy's unit vectors."""
+    places = load_places()
+    lat, lon = around_places(places, 100_000, 0.08, seed=5)
+    compiled = places.nearest_within(lat, lon, EXIT_M)
+    grid = places.grids[EXIT_M]
+    slow = PlaceIndex(places.table, places.trees, {EXIT_M: replace(grid, same_trig=False)})
+    numpy_path = slow.nearest_within(lat, lon, EXIT_M)
+    assert np.array_equal(compiled.index, numpy_path.index)
+    assert np.array_equal(compiled.distance_m, numpy_path.distance_m)
+    assert_agrees(slow, lat, lon, EXIT_M)

@@ -72,8 +72,9 @@ def detect_zone_entries(
 ) -> pa.Table:
     """One event per run of a track's positions inside a watched zone (type ``zone``).
 
-    Each zone tests every position once (:meth:`ZoneLayer.contains`: a bounding-box
-    pre-filter, then the exact polygon test); runs, their neighbours and silences are
+    One pass finds the positions inside each zone's bounding box, and only those take the
+    exact polygon test (:meth:`ZoneLayer.inside_rows`, the points of
+    :meth:`ZoneLayer.contains`); runs, their neighbours and silences are
     then computed on the positions inside only, by index into the sorted track.
     """
     params = params or ZoneEntryParams()
@@ -82,8 +83,8 @@ def detect_zone_entries(
     lat, lon = track["lat"].to_numpy(), track["lon"].to_numpy()
     group = track["group"].to_numpy()
     rows: list[dict[str, Any]] = []
-    for zone in zones.zones_of(params.kinds):
-        inside = np.flatnonzero(zones.contains(zone, lat, lon))
+    watched = zones.zones_of(params.kinds)
+    for zone, inside in zip(watched, zones.inside_rows(watched, lat, lon), strict=True):
         if inside.size:
             runs = _runs(track, group, inside, params)
             info = zones.table.row(zone, named=True)

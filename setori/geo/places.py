@@ -89,26 +89,29 @@ class PlaceIndex:
         Exact: a point whose nearest place is within ``radius_m`` gets the very place and
         metres :meth:`nearest` gives (the grid compares the same unit vectors the KD-tree
         does; a tie between two places, or a coordinate that is not finite, is asked of
-        the KD-tree itself). Any other point is at least ``radius_m`` from every place.
+        the KD-tree itself). Any other point is more than ``radius_m`` from every place.
         """
         lat_a = np.ascontiguousarray(lat, dtype=np.float64)
         lon_a = np.ascontiguousarray(lon, dtype=np.float64)
         grid = self.grids.get(radius_m)
         if grid is None:
             grid = self.grids[radius_m] = build_place_grid(self.table, radius_m)
-        index = np.full(lat_a.size, -1, np.int64)
+        if grid.same_trig:
+            index, chord = _nearest_in_cells(
+                lat_a, lon_a, grid.keys, grid.coarse, grid.columns, grid.cell_deg,
+                grid.start, grid.rows, grid.reach, grid.centre, grid.xyz,
+            )  # fmt: skip
+        else:
+            index, chord = _nearest_in_cells_numpy(lat_a, lon_a, grid)
         distance_m = np.full(lat_a.size, np.inf)
-        slot = _cell_slots(lat_a, lon_a, grid.keys, grid.columns, grid.cell_deg)
-        ask = np.flatnonzero(slot >= 0)
-        if ask.size:
-            xyz = unit_vectors(lat_a[ask], lon_a[ask])
-            row, chord = _grid_nearest(xyz, slot[ask], grid.start, grid.rows, grid.xyz)
-            index[ask], distance_m[ask] = row, chord_to_m(chord)
-        tree_asks = np.flatnonzero((slot == _ASK_TREE) | (index == _ASK_TREE))
-        if tree_asks.size:
-            exact = self.nearest(lat_a[tree_asks], lon_a[tree_asks])
-            index[tree_asks], distance_m[tree_asks] = exact.index, exact.distance_m
-        far = ~(distance_m <= radius_m)
+        found = np.flatnonzero(index >= 0)
+        distance_m[found] = chord_to_m(chord[found])
+        tree = np.flatnonzero(index == _ASK_TREE)
+        if tree.size:
+            exact = self.nearest(lat_a[tree], lon_a[tree])
+            index[tree], distance_m[tree] = exact.index, exact.distance_m
+            found = np.union1d(found, tree)
+        far = found[~(distance_m[found] <= radius_m)]
         index[far], distance_m[far] = -1, np.inf
         return NearestPlaces(index, distance_m)
 
@@ -129,7 +132,13 @@ class PlaceGrid:
     circle holds a pole), so the place is listed in every cell of that box: a point can
     only be within ``radius_m`` of the places of its own cell. Only cells that list a place
     are kept: ``keys`` (``r * columns + c``, sorted) and CSR ``start`` into ``rows``
-    (place table rows, ascending per cell). ``xyz`` are the places' unit vectors by row.
+    (place table rows) and ``reach`` (their chord from the cell's centre, ``centre``: one
+    unit vector per kept cell), each cell's places by increasing reach. ``xyz`` are the
+    places' unit vectors by table row. ``same_trig``: the compiled unit vectors
+    (:func:`_unit_vector`) equal :func:`~setori.geo.sphere.unit_vectors`' on a sample
+    (same libm); when not, points' unit vectors come from NumPy (slower, same answers).
+    ``coarse``: per block of :data:`_COARSE` x :data:`_COARSE` cells, whether any is kept
+    (most points at sea are answered from it without a search of ``keys``).
     """
 
     radius_m: float
@@ -138,7 +147,11 @@ class PlaceGrid:
     keys: Ints
     start: Ints
     rows: Ints
+    reach: Floats
+    centre: Floats
     xyz: Floats
+    same_trig: bool
+    coarse: npt.NDArray[np.bool_]
 
 
 def build_place_grid(
@@ -150,12 +163,30 @@ def build_place_grid(
     angle_rad = (radius_m * _GRID_SLACK + _GRID_SLACK_M) / EARTH_RADIUS_M
     place, cell_row, cell_col = _place_cells(lat, lon, angle_rad, cell_deg, rows_n, columns)
     key = cell_row * columns + cell_col
-    order = np.lexsort((place, key))
-    key, place = key[order], place[order]
+    xyz = unit_vectors(lat, lon)
+    centre = unit_vectors(-90 + (cell_row + 0.5) * cell_deg, -180 + (cell_col + 0.5) * cell_deg)
+    reach = np.sqrt(((xyz[place] - centre) ** 2).sum(axis=1))
+    order = np.lexsort((place, reach, key))
+    key, place, reach, centre = key[order], place[order], reach[order], centre[order]
     keys, first = np.unique(key, return_index=True)
     start = np.append(first, key.size).astype(np.int64)
-    xyz = unit_vectors(lat, lon)
-    return PlaceGrid(radius_m, cell_deg, columns, keys.astype(np.int64), start, place, xyz)
+    return PlaceGrid(
+        radius_m, cell_deg, columns, keys.astype(np.int64), start, place, reach,
+        np.ascontiguousarray(centre[first]), xyz, _same_trig(), _coarse_blocks(keys, columns),
+    )  # fmt: skip
+
+
+#: Side of a block of cells in :attr:`PlaceGrid.coarse`.
+_COARSE = 8
+
+
+def _coarse_blocks(keys: Ints, columns: int) -> npt.NDArray[np.bool_]:
+    """Flat (block row, block column) mask of the blocks holding a kept cell."""
+    block_columns = -(-columns // _COARSE)
+    rows_n = -(-(int(keys.max()) // columns + 1) // _COARSE) if keys.size else 0
+    coarse = np.zeros(max(rows_n, 1) * block_columns + block_columns, np.bool_)
+    coarse[(keys // columns) // _COARSE * block_columns + (keys % columns) // _COARSE] = True
+    return coarse
 
 
 def _place_cells(
@@ -182,62 +213,169 @@ def _place_cells(
     return place, cell_row, cell_col
 
 
-#: Marks in :func:`_cell_slots` / :func:`_grid_nearest` output: ask the KD-tree instead.
-_ASK_TREE = -2
+#: Marks in :func:`_cell_slots` / :func:`_grid_nearest` output: no place reaches the
+#: point's cell; ask the KD-tree instead.
+_NO_PLACE, _ASK_TREE = -1, -2
+
+
+def _same_trig() -> bool:
+    """Whether :func:`_unit_vector` gives NumPy's unit vectors bit for bit on a sample."""
+    rng = np.random.default_rng(0)
+    lat, lon = rng.uniform(-90, 90, 20_000), rng.uniform(-540, 540, 20_000)
+    return bool(np.array_equal(_unit_vectors_compiled(lat, lon), unit_vectors(lat, lon)))
+
+
+@njit(cache=True, inline="always")
+def _unit_vector(
+    lat_deg: float, lon_deg: float
+) -> tuple[float, float, float]:  # pragma: no cover - numba
+    """:func:`setori.geo.sphere.unit_vectors` for one point, operation for operation."""
+    lat, lon = lat_deg * (math.pi / 180.0), lon_deg * (math.pi / 180.0)
+    cos_lat = math.cos(lat)
+    return cos_lat * math.cos(lon), cos_lat * math.sin(lon), math.sin(lat)
+
+
+@njit(cache=True)
+def _unit_vectors_compiled(lat: Floats, lon: Floats) -> Floats:  # pragma: no cover - numba
+    out = np.empty((lat.size, 3))
+    for i in range(lat.size):
+        out[i, 0], out[i, 1], out[i, 2] = _unit_vector(lat[i], lon[i])
+    return out
+
+
+@njit(cache=True, inline="always")
+def _cell_key(
+    lat: float, lon: float, columns: int, cell_deg: float
+) -> int:  # pragma: no cover - numba
+    """``row * columns + column`` of the cell holding a (finite) point."""
+    row = min(max(math.floor((lat + 90) / cell_deg), 0), round(180 / cell_deg) - 1)
+    return int(row * columns + math.floor((lon + 180) / cell_deg) % columns)
+
+
+@njit(cache=True, inline="always")
+def _find_slot(
+    key: int, keys: Ints, coarse: npt.NDArray[np.bool_], columns: int
+) -> int:  # pragma: no cover - numba
+    """Index of ``key`` in ``keys``, or -1; the coarse block mask first."""
+    block_columns = -(-columns // _COARSE)
+    block = (key // columns) // _COARSE * block_columns + (key % columns) // _COARSE
+    if block >= coarse.size or not coarse[block]:
+        return _NO_PLACE
+    at = np.searchsorted(keys, key)
+    return int(at) if at < keys.size and keys[at] == key else _NO_PLACE
 
 
 @njit(cache=True)
 def _cell_slots(
-    lat: Floats, lon: Floats, keys: Ints, columns: int, cell_deg: float
-) -> Ints:  # pragma: no cover - numba
+    lat: Floats, lon: Floats, keys: Ints, coarse: npt.NDArray[np.bool_], columns: int,
+    cell_deg: float,
+) -> Ints:  # fmt: skip  # pragma: no cover - numba
     """Index in ``keys`` of each point's cell; -1 when no place reaches it, -2 if not finite.
 
     Consecutive points of a track mostly share a cell: the last lookup is reused.
     """
     out = np.empty(lat.size, np.int64)
-    rows_n = round(180 / cell_deg)
-    last_key, last_slot = -1, -1
+    last_key, last_slot = -1, _NO_PLACE
     for i in range(lat.size):
         if not (math.isfinite(lat[i]) and math.isfinite(lon[i])):
             out[i] = _ASK_TREE
             continue
-        row = min(max(math.floor((lat[i] + 90) / cell_deg), 0), rows_n - 1)
-        col = math.floor((lon[i] + 180) / cell_deg) % columns
-        key = row * columns + col
+        key = _cell_key(lat[i], lon[i], columns, cell_deg)
         if key != last_key:
-            at = np.searchsorted(keys, key)
-            last_key = key
-            last_slot = at if at < keys.size and keys[at] == key else -1
+            last_key, last_slot = key, _find_slot(key, keys, coarse, columns)
         out[i] = last_slot
     return out
 
 
-@njit(cache=True)
-def _grid_nearest(
-    xyz: Floats, slot: Ints, start: Ints, rows: Ints, place_xyz: Floats
-) -> tuple[Ints, Floats]:  # pragma: no cover - numba
-    """Nearest listed place (table row) and chord for each point; -2 on an exact tie.
+#: Rounding allowance (chord units, ~6 micrometres) when pruning by reach.
+_PRUNE_EPS = 1e-12
+
+
+@njit(cache=True, inline="always")
+def _scan_cell(
+    x: float, y: float, z: float, cell: int,
+    start: Ints, rows: Ints, reach: Floats, centre: Floats, place_xyz: Floats,
+) -> tuple[int, float]:  # fmt: skip  # pragma: no cover - numba
+    """Nearest place listed in ``cell`` to unit vector (x, y, z): table row (-2 on an exact
+    tie) and chord.
 
     The squared chord is computed as in :mod:`setori.geo.kdtree`, so values are identical.
+    A cell's places come by increasing chord ``reach`` from the cell's centre; with ``h``
+    the point's chord from that centre, a place has chord at least ``reach - h`` from the
+    point (triangle inequality), so the scan stops once ``reach - h`` exceeds the best
+    chord: no later place can be nearer, nor tie.
     """
-    n = slot.size
-    found = np.empty(n, np.int64)
-    chord = np.empty(n)
-    for q in range(n):
-        x, y, z = xyz[q, 0], xyz[q, 1], xyz[q, 2]
-        best, best_row, tie = math.inf, -1, False
-        for k in range(start[slot[q]], start[slot[q] + 1]):
-            p = rows[k]
-            d2 = (
-                (place_xyz[p, 0] - x) ** 2 + (place_xyz[p, 1] - y) ** 2 + (place_xyz[p, 2] - z) ** 2
+    h = math.sqrt(
+        (centre[cell, 0] - x) ** 2 + (centre[cell, 1] - y) ** 2 + (centre[cell, 2] - z) ** 2
+    )
+    best, best_chord, best_row, tie = math.inf, math.inf, -1, False
+    for k in range(start[cell], start[cell + 1]):
+        if reach[k] - h > best_chord + _PRUNE_EPS:
+            break
+        p = rows[k]
+        d2 = (place_xyz[p, 0] - x) ** 2 + (place_xyz[p, 1] - y) ** 2 + (place_xyz[p, 2] - z) ** 2
+        if d2 < best:
+            best, best_row, tie = d2, p, False
+            best_chord = math.sqrt(d2)
+        elif d2 == best:
+            tie = True
+    return (_ASK_TREE if tie else best_row), best_chord
+
+
+@njit(cache=True)
+def _nearest_in_cells(
+    lat: Floats, lon: Floats, keys: Ints, coarse: npt.NDArray[np.bool_], columns: int,
+    cell_deg: float,
+    start: Ints, rows: Ints, reach: Floats, centre: Floats, place_xyz: Floats,
+) -> tuple[Ints, Floats]:  # fmt: skip  # pragma: no cover - numba
+    """Per point: nearest place listed in its cell (row; -1 none, -2 ask the KD-tree) and
+    chord (inf when none), unit vectors computed here (:func:`_unit_vector`)."""
+    index = np.empty(lat.size, np.int64)
+    chord = np.empty(lat.size)
+    last_key, last_slot = -1, _NO_PLACE
+    for i in range(lat.size):
+        index[i], chord[i] = _NO_PLACE, math.inf
+        if not (math.isfinite(lat[i]) and math.isfinite(lon[i])):
+            index[i] = _ASK_TREE
+            continue
+        key = _cell_key(lat[i], lon[i], columns, cell_deg)
+        if key != last_key:
+            last_key, last_slot = key, _find_slot(key, keys, coarse, columns)
+        if last_slot >= 0:
+            x, y, z = _unit_vector(lat[i], lon[i])
+            index[i], chord[i] = _scan_cell(
+                x, y, z, last_slot, start, rows, reach, centre, place_xyz
             )
-            if d2 < best:
-                best, best_row, tie = d2, p, False
-            elif d2 == best:
-                tie = True
-        found[q] = _ASK_TREE if tie else best_row
-        chord[q] = math.sqrt(best)
-    return found, chord
+    return index, chord
+
+
+def _nearest_in_cells_numpy(lat: Floats, lon: Floats, grid: PlaceGrid) -> tuple[Ints, Floats]:
+    """:func:`_nearest_in_cells` with the points' unit vectors from NumPy."""
+    slot = _cell_slots(lat, lon, grid.keys, grid.coarse, grid.columns, grid.cell_deg)
+    index = np.where(slot == _ASK_TREE, _ASK_TREE, _NO_PLACE).astype(np.int64)
+    chord = np.full(lat.size, np.inf)
+    ask = np.flatnonzero(slot >= 0)
+    if ask.size:
+        xyz = unit_vectors(lat[ask], lon[ask])
+        index[ask], chord[ask] = _scan_cells(
+            xyz, slot[ask], grid.start, grid.rows, grid.reach, grid.centre, grid.xyz
+        )
+    return index, chord
+
+
+@njit(cache=True)
+def _scan_cells(
+    xyz: Floats, slot: Ints, start: Ints, rows: Ints, reach: Floats, centre: Floats,
+    place_xyz: Floats,
+) -> tuple[Ints, Floats]:  # fmt: skip  # pragma: no cover - numba
+    """:func:`_scan_cell` for each unit vector ``xyz[q]`` and cell ``slot[q]``."""
+    index = np.empty(slot.size, np.int64)
+    chord = np.empty(slot.size)
+    for q in range(slot.size):
+        index[q], chord[q] = _scan_cell(
+            xyz[q, 0], xyz[q, 1], xyz[q, 2], slot[q], start, rows, reach, centre, place_xyz
+        )
+    return index, chord
 
 
 def load_places(settings: GeoSettings | None = None) -> PlaceIndex:

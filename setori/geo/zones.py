@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 import shapely
+from numba import njit
 
 from setori.errors import InputError
 from setori.geo.reference import GeoSettings
@@ -56,6 +57,23 @@ class ZoneLayer:
             inside[inside] = shapely.contains_xy(geometry, lon_a[inside], lat_a[inside])
         return np.asarray(inside, dtype=np.bool_)
 
+    def inside_rows(self, zones: list[int], lat: npt.ArrayLike, lon: npt.ArrayLike) -> list[Ints]:
+        """For each zone of ``zones``, the (ascending) numbers of the points inside it.
+
+        The same points as :meth:`contains`, found faster for many zones: one compiled pass
+        over the points keeps, per zone, those inside its bounding box (most points are in
+        none), and only those take the exact polygon test.
+        """
+        lat_a = np.ascontiguousarray(lat, dtype=np.float64)
+        lon_a = np.ascontiguousarray(lon, dtype=np.float64)
+        boxes = np.array([shapely.bounds(self.geometries[z]) for z in zones], np.float64)
+        start, rows = _rows_in_boxes(lat_a, lon_a, boxes.reshape(len(zones), 4))
+        out = []
+        for k, zone in enumerate(zones):
+            near = rows[start[k] : start[k + 1]]
+            out.append(near[shapely.contains_xy(self.geometries[zone], lon_a[near], lat_a[near])])
+        return out
+
     def zones_of(self, kinds: tuple[str, ...] | None = None) -> list[int]:
         """Numbers of the zones of ``kinds`` (all zones when None)."""
         zone_kinds = self.table["kind"].to_list()
@@ -73,6 +91,35 @@ class ZoneLayer:
         """Names of zone numbers (None for -1)."""
         names = self.table["name"].to_list()
         return [None if z < 0 else names[z] for z in zones.tolist()]
+
+
+@njit(cache=True)
+def _rows_in_boxes(
+    lat: Floats, lon: Floats, boxes: Floats
+) -> tuple[Ints, Ints]:  # pragma: no cover - numba
+    """Points inside each box (``x0, y0, x1, y1`` = lon/lat bounds, inclusive): CSR
+    ``start`` per box into ``rows`` (ascending point numbers per box)."""
+    k = boxes.shape[0]
+    lo_x, lo_y = boxes[:, 0].min() if k else 0.0, boxes[:, 1].min() if k else 0.0
+    hi_x, hi_y = boxes[:, 2].max() if k else -1.0, boxes[:, 3].max() if k else -1.0
+    count = np.zeros(k + 1, np.int64)
+    for i in range(lat.size):
+        x, y = lon[i], lat[i]
+        if x >= lo_x and x <= hi_x and y >= lo_y and y <= hi_y:
+            for b in range(k):
+                if x >= boxes[b, 0] and x <= boxes[b, 2] and y >= boxes[b, 1] and y <= boxes[b, 3]:
+                    count[b + 1] += 1
+    start = np.cumsum(count)
+    rows = np.empty(start[k], np.int64)
+    fill = start[:k].copy()
+    for i in range(lat.size):
+        x, y = lon[i], lat[i]
+        if x >= lo_x and x <= hi_x and y >= lo_y and y <= hi_y:
+            for b in range(k):
+                if x >= boxes[b, 0] and x <= boxes[b, 2] and y >= boxes[b, 1] and y <= boxes[b, 3]:
+                    rows[fill[b]] = i
+                    fill[b] += 1
+    return start, rows
 
 
 def load_zones(settings: GeoSettings | None = None) -> ZoneLayer:
