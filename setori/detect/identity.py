@@ -53,7 +53,7 @@ from setori.geo.land import (
 )
 from setori.geo.mid import MidTable, load_mid_table, mid_of
 from setori.geo.places import PlaceIndex, load_places
-from setori.geo.sphere import MPS_PER_KN, haversine_m
+from setori.geo.sphere import EARTH_RADIUS_M, MPS_PER_KN, haversine_m
 
 DETECTOR_VERSION = "identity/1"
 MAX_EVIDENCE_ITEMS = 10
@@ -431,29 +431,53 @@ def detect_name_churn(
 # --- cloning and kinematic jumps ----------------------------------------------------------
 
 
-def _may_exceed(steps: pl.DataFrame, min_speed_kn: float, min_distance_km: float) -> pl.DataFrame:
-    """Rows of :attr:`Track.steps` that may be faster than ``min_speed_kn`` over at least
-    ``min_distance_km``: a superset (1e-9 relative slack on the shared ``step_m``; NaN
-    kept) of the steps that :func:`_with_speed` then measures exactly. One numba pass."""
-    keep = _may_exceed_rows(
-        steps["step_m"].to_numpy(),
-        steps["dt_s"].to_numpy(),
+def _segment_steps_that_may_exceed(
+    frame: pl.DataFrame, min_speed_kn: float, min_distance_km: float
+) -> pl.DataFrame:
+    """Steps between consecutive positions of a segment of :attr:`Track.frame` that may be
+    faster than ``min_speed_kn`` over at least ``min_distance_km`` (``prev_*`` columns,
+    ``track`` = ``prev_track`` = the segment): a superset that :func:`_with_speed` then
+    measures exactly. One numba pass bounds each step without trigonometry."""
+    rows = _may_exceed_rows(
+        frame["lat"].to_numpy(),
+        frame["lon"].to_numpy(),
+        frame["ts_ms"].to_numpy(),
+        frame["seg"].to_numpy(),
         min_speed_kn * MPS_PER_KN,
         min_distance_km * 1000.0,
     )
-    return steps[keep].drop_nulls("prev_ts_ms")
+    prev = frame[rows - 1].select("ts_ms", "lat", "lon", "row_id")
+    return (
+        frame[rows]
+        .rename({"segment_id": "track"})
+        .with_columns(prev_track=pl.col("track"), **{f"prev_{c}": prev[c] for c in prev.columns})
+    )
 
 
 @njit(cache=True)
 def _may_exceed_rows(
-    step_m: npt.NDArray[np.float64], dt_s: npt.NDArray[np.float64], min_mps: float, min_m: float
+    lat: npt.NDArray[np.float64],
+    lon: npt.NDArray[np.float64],
+    ts_ms: npt.NDArray[np.int64],
+    seg: npt.NDArray[np.int32],
+    min_mps: float,
+    min_m: float,
 ) -> npt.NDArray[np.int64]:  # pragma: no cover - numba
-    """Indices of rows not surely below ``min_m`` metres or ``min_mps`` (NaN kept)."""
-    out = np.empty(step_m.size, np.int64)
+    """Rows whose step from the previous row of the same segment is not surely shorter
+    than ``min_m`` or slower than ``min_mps``. The great-circle distance is at most
+    ``R * sqrt(dlat² + dlon²)`` (radians; the sphere's metric dlat² + cos² lat dlon² is
+    smaller), padded by 1e-9 relative; points off the globe or NaN are kept."""
+    out = np.empty(lat.size, np.int64)
     n = 0
-    for i in range(step_m.size):
-        reach_m = step_m[i] * (1 + 1e-9) + 1e-6
-        if reach_m < min_m or (dt_s[i] > 0 and reach_m <= min_mps * dt_s[i]):
+    rad = np.pi / 180.0
+    for i in range(1, lat.size):
+        if seg[i] != seg[i - 1]:
+            continue
+        on_globe = abs(lat[i]) <= 90.0 and abs(lat[i - 1]) <= 90.0
+        d_lat, d_lon = (lat[i] - lat[i - 1]) * rad, (lon[i] - lon[i - 1]) * rad
+        reach_m = EARTH_RADIUS_M * np.sqrt(d_lat * d_lat + d_lon * d_lon) * (1 + 1e-9) + 1e-6
+        dt_s = (ts_ms[i] - ts_ms[i - 1]) / 1000.0
+        if on_globe and (reach_m < min_m or (dt_s > 0 and reach_m <= min_mps * dt_s)):
             continue
         out[n] = i
         n += 1
@@ -604,14 +628,13 @@ def detect_kinematic_jumps(
     """``kinematic_jump``: implied speed > ``jump_max_speed_kn`` within one segment.
 
     Jumps of one segment less than ``jump_merge`` apart make one event. Candidates come
-    from the shared :attr:`Track.steps` and are re-measured exactly.
+    from a bound on every step of the shared :attr:`Track.frame` (cheaper than building
+    :attr:`Track.steps` when no other detector has) and are measured exactly.
     """
     params = params or IdentityParams()
     fast, far = params.jump_max_speed_kn, params.jump_min_distance_km
-    candidates = _may_exceed(_track(positions).steps, fast, far)
-    steps = _with_speed(
-        candidates.rename({"segment_id": "track"}).with_columns(prev_track=pl.col("track"))
-    ).filter(_exceeding(fast, far))
+    candidates = _segment_steps_that_may_exceed(_track(positions).frame, fast, far)
+    steps = _with_speed(candidates).filter(_exceeding(fast, far))
     merge_ms = params.jump_merge / timedelta(milliseconds=1)
     new_group = (pl.col("prev_ts_ms") - pl.col("ts_ms").shift(1).over("track")) > merge_ms
     steps = steps.with_columns(group=new_group.fill_null(True).cum_sum().over("track"))
