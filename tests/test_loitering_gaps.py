@@ -126,6 +126,26 @@ def test_run_ends_when_vessel_gets_under_way() -> None:
     assert event["end"] == T0 + timedelta(minutes=170)
 
 
+def test_anchored_vessel_arriving_and_leaving_within_slow_buckets_is_anchored() -> None:
+    """At anchor 00:06-04:54, arriving and leaving at 10 kn: the 00:00 and 04:00 buckets
+    hold 6-8 minutes at 10 kn yet average < 2 kn, so the run starts with the step from
+    23:58 (2.5 km out) and ends at 04:58 (1.2 km out). The shape is of the settled
+    positions, so the radius is the anchorage's (it was 2,441 m, ``drifting``)."""
+    minutes = _minutes(-20, 312, 2)
+    m_per_min = 10 * 1852 / 60
+    north_m = [m_per_min * (min(m - 6, 0) + max(m - 294, 0)) for m in minutes]
+    track = _track(8, minutes).with_columns(lat=pl.col("lat") + pl.Series(north_m) * DEG_PER_M)
+    [event] = _rows(detect_loitering(track))
+    assert (event["start"], event["end"]) == (
+        T0 - timedelta(minutes=2),
+        T0 + timedelta(minutes=298),
+    )
+    evidence = event["evidence"]
+    assert evidence["avg_speed_kn"] < 0.5
+    assert (event["subtype"], evidence["radius_m"]) == ("anchored", 0.0)
+    assert (event["lat"], event["lon"]) == pytest.approx(CHO_DO)
+
+
 def test_long_silence_splits_gfw_runs_but_not_dprk() -> None:
     minutes = [*_minutes(0, 91, 10), *_minutes(180, 271, 10)]  # 1.5 h, 90 min silent, 1.5 h
     track = _track(6, minutes, speed_kn=0.1)

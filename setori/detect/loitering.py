@@ -7,8 +7,11 @@ great-circle distance between consecutive positions over their time difference, 
 over the steps that end in the bucket (so the first step reaches one position back into
 the previous bucket). A loitering event is a run of consecutive buckets whose average
 implied speed is below ``max_speed_kn``, lasting at least ``min_duration``. Sub-classes:
-``anchored`` (average < ``anchored_speed_kn`` and every position within
-``anchored_radius_m`` of the centre) and ``drifting`` (the rest, 0.5–2 kn).
+``anchored`` (average < ``anchored_speed_kn`` and every settled position within
+``anchored_radius_m`` of the centre) and ``drifting`` (the rest, 0.5–2 kn). The centre
+and radius are of the run's *settled* positions, from the start of its first step slower
+than ``max_speed_kn`` to the end of its last: the approach and departure steps an hourly
+bucket can hold are left out (:func:`_settled`).
 
 """
 
@@ -57,7 +60,8 @@ class LoiteringParams:
             detection.md §8.1); 0 keeps every position. Without it, GPS jitter between
             reports 10 s apart adds up: 5 m of noise makes an anchored ship "move" at 1.7 kn.
         anchored_speed_kn: ``anchored`` needs an average implied speed below this (0.5 kn).
-        anchored_radius_m: ... and every position within this distance of the centre (0.5 km).
+        anchored_radius_m: ... and every settled position (the run without the approach
+            and departure steps at its ends) within this distance of the centre (0.5 km).
     """
 
     profile: str = "gfw"
@@ -186,7 +190,7 @@ def _run_table(frame: pl.DataFrame, params: LoiteringParams) -> pl.DataFrame:
     runs = _run_summaries(_runs_of_slow_buckets(buckets, params), ts_ms, params)
     first, last = runs["first"].to_numpy(), runs["last"].to_numpy()
     sog_kn = frame["sog_kn"].fill_null(np.nan).to_numpy()
-    shape = _run_shapes(first, last, seg, ts_ms, lat, lon, sog_kn, thinning_ms)
+    shape = _run_shapes(first, last, seg, ts_ms, lat, lon, sog_kn, thinning_ms, params.max_speed_kn)
     return runs.with_columns(
         segment_id=frame["segment_id"].gather(first),
         mmsi=frame["mmsi"].gather(runs["step"]),
@@ -334,42 +338,84 @@ def _run_shapes(
     lon: Floats,
     sog_kn: Floats,
     thinning_ms: int,
+    max_speed_kn: float,
 ) -> Floats:  # pragma: no cover - numba
     """Centre, median SOG and radius of each run over its kept rows ``first..last``.
 
     Columns: centre latitude and longitude (the mean of unit vectors, safe across the
-    antimeridian), median SOG (NaN when none is known; the first position, which belongs
-    to the previous bucket, counts for the centre and radius but not for the SOG) and
-    radius (farthest position from the centre, metres).
+    antimeridian) and radius (farthest position from the centre, metres), both over the
+    run's *settled* positions (:func:`_settled`), and the median SOG over the run
+    (NaN when none is known; the first position, which belongs to the previous bucket,
+    does not count).
     """
     out = np.empty((first.size, 4))
     rad, deg = math.pi / 180.0, 180.0 / math.pi
     for r in range(first.size):
-        x, y, z, count, known = 0.0, 0.0, 0.0, 0, 0
-        rows = np.empty(last[r] - first[r] + 1, dtype=np.int64)
-        cos_lat = np.empty(rows.size)
-        sogs = np.empty(rows.size)
-        slot_end_ms = (ts_ms[first[r]] // thinning_ms + 1) * thinning_ms if thinning_ms else 0
-        for i in range(first[r], last[r] + 1):
-            kept, slot_end_ms = _kept(seg, ts_ms, i, thinning_ms, slot_end_ms)
-            if i > first[r] and not kept:
-                continue
-            lat_rad, lon_rad = lat[i] * rad, lon[i] * rad
-            rows[count], cos_lat[count] = i, math.cos(lat_rad)
-            x += cos_lat[count] * math.cos(lon_rad)
-            y += cos_lat[count] * math.sin(lon_rad)
-            z += math.sin(lat_rad)
-            count += 1
-            if i != first[r] and not math.isnan(sog_kn[i]):
-                sogs[known] = sog_kn[i]
-                known += 1
-        x, y, z = x / count, y / count, z / count
-        lat_c = math.atan2(z, math.sqrt(x**2 + y**2)) * deg
-        lon_c = math.atan2(y, x) * deg
-        out[r, 0], out[r, 1] = lat_c, lon_c
-        out[r, 2] = np.median(sogs[:known]) if known else np.nan
-        out[r, 3] = _farthest_m(lat[rows[:count]], lon[rows[:count]], cos_lat[:count], lat_c, lon_c)
+        rows = _kept_rows(seg, ts_ms, first[r], last[r], thinning_ms)
+        sogs = sog_kn[rows[1:]]
+        sogs = sogs[~np.isnan(sogs)]
+        out[r, 2] = np.median(sogs) if sogs.size else np.nan
+        rows = _settled(rows, ts_ms, lat, lon, max_speed_kn)
+        x, y, z = 0.0, 0.0, 0.0
+        cos_lat = np.cos(lat[rows] * rad)
+        for k in range(rows.size):
+            lon_rad = lon[rows[k]] * rad
+            x += cos_lat[k] * math.cos(lon_rad)
+            y += cos_lat[k] * math.sin(lon_rad)
+            z += math.sin(lat[rows[k]] * rad)
+        x, y, z = x / rows.size, y / rows.size, z / rows.size
+        out[r, 0] = math.atan2(z, math.sqrt(x**2 + y**2)) * deg
+        out[r, 1] = math.atan2(y, x) * deg
+        out[r, 3] = _farthest_m(lat[rows], lon[rows], cos_lat, out[r, 0], out[r, 1])
     return out
+
+
+@njit(cache=True)
+def _kept_rows(
+    seg: Ints32, ts_ms: Ints, first: int, last: int, thinning_ms: int
+) -> Ints:  # pragma: no cover - numba
+    """The kept rows (:func:`_kept`) from ``first`` (a kept row) to ``last``."""
+    rows = np.empty(last - first + 1, dtype=np.int64)
+    rows[0], count = first, 1
+    slot_end_ms = (ts_ms[first] // thinning_ms + 1) * thinning_ms if thinning_ms else 0
+    for i in range(first + 1, last + 1):
+        kept, slot_end_ms = _kept(seg, ts_ms, i, thinning_ms, slot_end_ms)
+        if kept:
+            rows[count], count = i, count + 1
+    return rows[:count]
+
+
+@njit(cache=True)
+def _settled(
+    rows: Ints, ts_ms: Ints, lat: Floats, lon: Floats, max_speed_kn: float
+) -> Ints:  # pragma: no cover - numba
+    """``rows`` from the start of the first slow step to the end of the last one.
+
+    A run is a string of slow *hourly* buckets, so its first bucket may hold the last
+    minutes of the approach (and the step reaching back into the previous bucket), its
+    last bucket the first minutes of the departure: a few steps at passage speed, which
+    put positions up to a nautical mile from where the vessel lay. Steps at or above
+    ``max_speed_kn`` at either end are left out of the shape (a run always has a slow
+    step: its average speed is below ``max_speed_kn``).
+    """
+    start, end = 0, rows.size - 1
+    while start < end and not _slow_step(
+        rows[start], rows[start + 1], ts_ms, lat, lon, max_speed_kn
+    ):
+        start += 1
+    while end > start and not _slow_step(rows[end - 1], rows[end], ts_ms, lat, lon, max_speed_kn):
+        end -= 1
+    return rows[start : end + 1]
+
+
+@njit(cache=True)
+def _slow_step(
+    i: int, j: int, ts_ms: Ints, lat: Floats, lon: Floats, max_speed_kn: float
+) -> bool:  # pragma: no cover - numba
+    """Whether the step from row ``i`` to row ``j`` is slower than ``max_speed_kn``."""
+    dt_s = (ts_ms[j] - ts_ms[i]) / 1000.0
+    step_m = _haversine_m(lat[i], lon[i], lat[j], lon[j])
+    return bool(dt_s > 0 and step_m / dt_s / MPS_PER_KN < max_speed_kn)
 
 
 @njit(cache=True)
