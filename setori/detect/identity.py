@@ -256,9 +256,8 @@ def detect_invalid_mmsi(
     params, mids = params or IdentityParams(), mids or load_mid_table()
     source = _source(positions)
     distinct = source.select(pl.col("mmsi").unique())
-    invalid = distinct.filter(
-        pl.Series([bool(w) for w in mmsi_problems(distinct["mmsi"].to_numpy(), mids)])
-    )
+    problems = mmsi_problems(distinct["mmsi"].to_numpy(), mids)
+    invalid = distinct.filter(pl.Series([bool(w) for w in problems], dtype=pl.Boolean))
     seen = (
         source.join(invalid, on="mmsi", how="semi", nulls_equal=True)
         .select("mmsi", pl.col("ts").dt.epoch("ms").alias("ts_ms"), "lat", "lon")
@@ -674,9 +673,9 @@ def land_and_inland_km(
 
     Points in all-sea or all-land cells of :func:`setori.geo.land.land_cells` take the
     cell's answer; points in mixed cells share the answer of a nearby point when no coast
-    lies between them, else get the exact polygon test (:meth:`LandCells.on_land`). Distances come
-    from :func:`setori.geo.land.shore_km_along` (points in track order share shore
-    candidates). The same values as :meth:`LandLayer.on_land` and
+    lies between them, else get the exact polygon test (:meth:`LandCells.on_land`).
+    Distances come from :func:`setori.geo.land.shore_km_along` (points in track order
+    share shore candidates). The same values as :meth:`LandLayer.on_land` and
     :meth:`LandLayer.distance_to_shore_km` on every point.
     """
     on_land = land_cells(land).on_land(lat, lon)
