@@ -7,6 +7,8 @@
   within 10 km of a port, so the ``gfw`` default view hides them all; none at sea.
 * The Suez queue of March 2021 (movingpandas-evergiven, generic CSV): the waiting ships
   loiter at the canal's anchorages, and their encounters are anchorage encounters.
+* Dark-rendezvous candidates start from loitering > 10 km from ports and anchorages:
+  New York 3,716 -> 594, Suez 1,318 -> 247 against the former 3 km.
 * Splitting an NMEA file between two records gives the same event ids.
 """
 
@@ -21,12 +23,14 @@ from typing import Any
 
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 import setori
 from setori.detect.context import default_view
+from setori.detect.dark_rendezvous import DarkRendezvousParams, detect_dark_rendezvous
 from setori.detect.loitering import LoiteringParams, detect_loitering
-from setori.detect.run import PROFILES
+from setori.detect.run import PROFILES, _outside_ports
 
 SUEZ_MAPPING = {"mmsi": "ID", "ts": "ais_pos_timestamp", "lat": "latitude", "lon": "longitude"}
 SUEZ_TIME_FORMAT = "%d/%m/%Y %H:%M"
@@ -111,12 +115,17 @@ def test_538004030_drifts_faster_than_loitering(dma_drift: dict[int, Path]) -> N
 
 
 @pytest.fixture(scope="module")
-def new_york(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, pa.Table]:
+def new_york_db(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("ny") / "ny.duckdb"
     path = shared_data / "tracktable-noaa" / "NYHarbor_2020_12_first_week.traj"
     summary = setori.ingest([path], db=db)
     assert summary.new_positions == 172_679
-    return detect_all(db)
+    return db
+
+
+@pytest.fixture(scope="module")
+def new_york(new_york_db: Path) -> dict[str, pa.Table]:
+    return detect_all(new_york_db)
 
 
 @pytest.mark.parametrize("profile", PROFILES)
@@ -217,13 +226,44 @@ def test_suez_ids_are_not_mmsis(suez: dict[str, pa.Table], suez_db: Path) -> Non
 
 def test_suez_dark_rendezvous_candidates_lie_in_the_canal(suez: dict[str, pa.Table]) -> None:
     """A known weakness, written down: ships report about once an hour here, so 2 h gaps
-    abound, and loiterers 3-16 km from a listed anchorage (outside the 3 km ``in_port`` /
-    ``in_anchorage`` radius that excludes a dark-rendezvous start) pair with them: > 1,000
-    candidates, all in the canal, its lakes and approaches."""
+    abound, and loiterers 10-16 km from a listed anchorage (the Great Bitter Lake, the
+    Port Said approach) pair with them: 247 candidates, all in the canal, its lakes and
+    approaches (1,318 when loiterers only had to be 3 km from one; see below)."""
     candidates = rows(suez["gfw"], "dark_rendezvous")
-    assert len(candidates) > 1000
+    assert len(candidates) == 247
     assert all(not in_port_or_anchorage(e) for e in candidates)
+    assert min(near_place_km(e) for e in candidates) > GFW_PORT_EXCLUSION_KM
     assert max(near_place_km(e) for e in candidates) < 16
+
+
+def dark_rendezvous_count(db: Path, events: pa.Table, exclusion_km: float) -> int:
+    """Dark-rendezvous candidates of ``events``' loitering and gaps, loitering starting
+    farther than ``exclusion_km`` from every port and anchorage."""
+    loitering = events.filter(pc.equal(events["type"], "loitering"))
+    gaps = events.filter(pc.equal(events["type"], "gap"))
+    positions = setori.tracks(db=db).to_polars()
+    outside = _outside_ports(loitering, exclusion_km)
+    return detect_dark_rendezvous(outside, gaps, positions, DarkRendezvousParams.gfw()).num_rows
+
+
+@pytest.mark.parametrize(
+    ("place", "within_3_km", "within_10_km"), [("new_york", 3_716, 594), ("suez", 1_318, 247)]
+)
+def test_dark_rendezvous_starts_10_km_from_ports_and_anchorages(
+    request: pytest.FixtureRequest, place: str, within_3_km: int, within_10_km: int
+) -> None:
+    """Waiting at a big harbour's anchorage next to a ship whose AIS is off is routine. With
+    loitering excluded only within 3 km of a port or anchorage (the ``in_port`` /
+    ``in_anchorage`` tag radius), the New York Harbor week gave 3,716 candidates and the
+    Suez queue 1,318; ``DarkRendezvousParams.port_exclusion_km`` (10 km, GFW's encounter
+    exclusion) leaves 594 and 247."""
+    db, events = request.getfixturevalue(f"{place}_db"), request.getfixturevalue(place)["gfw"]
+    assert DarkRendezvousParams.gfw().port_exclusion_km == GFW_PORT_EXCLUSION_KM
+    assert dark_rendezvous_count(db, events, 3.0) == within_3_km
+    assert dark_rendezvous_count(db, events, GFW_PORT_EXCLUSION_KM) == within_10_km
+    candidates = rows(events, "dark_rendezvous")
+    assert len(candidates) == within_10_km
+    assert min(near_place_km(e) for e in candidates) > GFW_PORT_EXCLUSION_KM
 
 
 # --- splitting an NMEA file ----------------------------------------------------------------

@@ -170,18 +170,27 @@ def near_port_or_anchorage(
     *,
     params: ContextParams | None = None,
     layers: ContextLayers | None = None,
+    radius_km: float | None = None,
 ) -> npt.NDArray[np.bool_]:
-    """Points tagged ``in_port`` or ``in_anchorage`` by :func:`tag_events` (unknown: False),
-    without the other tags' cost."""
+    """Points within ``radius_km`` of a port or an anchorage (unknown: False), without the
+    other tags' cost.
+
+    ``radius_km`` None: the points :func:`tag_events` tags ``in_port`` or ``in_anchorage``
+    (``params.port_radius_km`` / ``anchorage_radius_km``, 3 km). A wider radius suits
+    exclusions: big harbours' anchorage areas reach well beyond 3 km from the listed
+    point (:class:`~setori.detect.dark_rendezvous.DarkRendezvousParams`
+    ``port_exclusion_km``, 10 km).
+    """
     params, layers = params or ContextParams(), layers or ContextLayers.load()
     known = ~np.isnan(lat) & ~np.isnan(lon)
     lat, lon = np.where(known, lat, 0.0), np.where(known, lon, 0.0)
     near = np.zeros(lat.size, dtype=bool)
-    for kind, radius_km in (
+    for kind, kind_km in (
         ("port", params.port_radius_km),
         ("anchorage", params.anchorage_radius_km),
     ):
-        near |= layers.places.nearest(lat, lon, kind).distance_m / 1000 <= radius_km
+        within_km = kind_km if radius_km is None else radius_km
+        near |= layers.places.nearest(lat, lon, kind).distance_m / 1000 <= within_km
     return near & known
 
 

@@ -99,7 +99,8 @@ def _dark_rendezvous(found: dict[str, pa.Table], positions: Track, profile: str)
     loitering = found["loitering"] if "loitering" in found else _loitering(positions, None, profile)
     gaps = found["gap"] if "gap" in found else _gaps(positions, None, profile)
     params = getattr(DarkRendezvousParams, profile)()
-    return detect_dark_rendezvous(_outside_ports(loitering), gaps, positions, params)
+    outside = _outside_ports(loitering, params.port_exclusion_km)
+    return detect_dark_rendezvous(outside, gaps, positions, params)
 
 
 def _dark_approach(found: dict[str, pa.Table], positions: Track, profile: str) -> pa.Table:
@@ -112,12 +113,14 @@ def _dark_approach(found: dict[str, pa.Table], positions: Track, profile: str) -
 _DERIVED_RUNS = {"dark_rendezvous": _dark_rendezvous, "dark_approach": _dark_approach}
 
 
-def _outside_ports(loitering: pa.Table) -> pa.Table:
+def _outside_ports(loitering: pa.Table, exclusion_km: float) -> pa.Table:
     """Loitering away from ports and anchorages: the only kind a dark rendezvous starts from.
 
     detection.md 8.3: "a loitering event ... outside a port polygon"; waiting at a berth or
-    an anchorage next to a ship whose AIS is off is routine, not a rendezvous. "Near" is
-    what :func:`~setori.detect.context.tag_events` tags ``in_port`` / ``in_anchorage``.
+    an anchorage next to a ship whose AIS is off is routine, not a rendezvous. "Away" is
+    farther than ``exclusion_km`` (``DarkRendezvousParams.port_exclusion_km``, 10 km) from
+    every port and anchorage: the 3 km ``in_port`` / ``in_anchorage`` radius of the tags
+    left thousands of candidates in big harbours (New York, Suez).
     """
     from setori.detect.context import near_port_or_anchorage
 
@@ -125,7 +128,8 @@ def _outside_ports(loitering: pa.Table) -> pa.Table:
         return loitering
     lat = loitering["lat"].to_numpy(zero_copy_only=False).astype(float)
     lon = loitering["lon"].to_numpy(zero_copy_only=False).astype(float)
-    return loitering.filter(pa.array(~near_port_or_anchorage(lat, lon)))
+    near = near_port_or_anchorage(lat, lon, radius_km=exclusion_km)
+    return loitering.filter(pa.array(~near))
 
 
 def _track(positions: Positions | Track) -> Track:
