@@ -220,7 +220,17 @@ def _with_event_distances(
 def _run_state_machine(
     track: pl.DataFrame, place: Ints, distance_m: Floats, params: PortVisitParams, end_ms: int
 ) -> tuple[pl.DataFrame, npt.NDArray[np.bool_]]:
-    group = track["group"].to_numpy().astype(np.int64)
+    """Events (``pos``: row of ``track``) and, per visit number, whether it is still open.
+
+    Only tracks with a position within ``entry_km`` go through the state machine: a track
+    is first in port at such a position, and one never in port makes no event (no state
+    change but at sea <-> in port, no gap but in port). Tracks are independent and keep
+    their order, so events and visit numbers are those of the run over every track.
+    """
+    group = track["group"].to_numpy()
+    kept = np.zeros(int(group[-1]) + 1 if group.size else 0, np.bool_)
+    kept[group[distance_m <= params.entry_km * 1000]] = True
+    rows_kept = np.flatnonzero(kept[group])
     config = np.array(
         [
             params.entry_km * 1000,
@@ -231,17 +241,18 @@ def _run_state_machine(
             end_ms if params.gap_at_track_end else -1.0,
         ]
     )
-    n = track.height
+    n = rows_kept.size
     rows, kinds, stamps, spots, visit = (np.empty(4 * n + 1, np.int64) for _ in range(5))
     is_open = np.zeros(4 * n + 1, np.bool_)
-    ts = track["ts_ms"].to_numpy().astype(np.int64)
-    sog = track["sog_kn"].to_numpy().astype(np.float64)
+    ts = track["ts_ms"].to_numpy().astype(np.int64)[rows_kept]
+    sog = track["sog_kn"].to_numpy().astype(np.float64)[rows_kept]
     count = _visit_kernel(
-        group, ts, distance_m, place, sog, config, rows, kinds, stamps, spots, visit, is_open
-    )
+        group.astype(np.int64)[rows_kept], ts, distance_m[rows_kept], place[rows_kept], sog,
+        config, rows, kinds, stamps, spots, visit, is_open,
+    )  # fmt: skip
     frame = pl.DataFrame(
         {
-            "pos": rows[:count],
+            "pos": rows_kept[rows[:count]],
             "event": kinds[:count],
             "event_ms": stamps[:count],
             "place": spots[:count],

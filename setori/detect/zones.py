@@ -83,12 +83,15 @@ def detect_zone_entries(
     lat, lon = track["lat"].to_numpy(), track["lon"].to_numpy()
     group = track["group"].to_numpy()
     rows: list[dict[str, Any]] = []
+    evidence_params = params_evidence(params)
     watched = zones.zones_of(params.kinds)
     for zone, inside in zip(watched, zones.inside_rows(watched, lat, lon), strict=True):
         if inside.size:
             runs = _runs(track, group, inside, params)
             info = zones.table.row(zone, named=True)
-            rows.extend(_event_row(run, info, params) for run in runs.iter_rows(named=True))
+            rows.extend(
+                _event_row(run, info, params, evidence_params) for run in runs.iter_rows(named=True)
+            )
     return make_events(rows) if rows else empty_events()
 
 
@@ -151,10 +154,12 @@ def _point(run: dict[str, Any], prefix: str) -> dict[str, Any] | None:
 
 
 def _event_row(
-    run: dict[str, Any], zone: dict[str, Any], params: ZoneEntryParams
+    run: dict[str, Any],
+    zone: dict[str, Any],
+    params: ZoneEntryParams,
+    evidence_params: dict[str, Any],
 ) -> dict[str, Any]:
     start, last = utc_from_ms(run["first_ts_ms"]), utc_from_ms(run["last_ts_ms"])
-    evidence_params = params_evidence(params)
     entry_observed = run["before_ts_ms"] is not None
     silence_ms = run["max_silence_ms"]
     return {

@@ -17,6 +17,7 @@ bounding-box pre-filter: no Python object per point.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -93,32 +94,71 @@ class ZoneLayer:
         return [None if z < 0 else names[z] for z in zones.tolist()]
 
 
-@njit(cache=True)
-def _rows_in_boxes(
-    lat: Floats, lon: Floats, boxes: Floats
-) -> tuple[Ints, Ints]:  # pragma: no cover - numba
+#: Side (degrees) of the cells that list the boxes reaching them in :func:`_rows_in_boxes`.
+_BOX_CELL_DEG = 0.5
+
+
+def _rows_in_boxes(lat: Floats, lon: Floats, boxes: Floats) -> tuple[Ints, Ints]:
     """Points inside each box (``x0, y0, x1, y1`` = lon/lat bounds, inclusive): CSR
-    ``start`` per box into ``rows`` (ascending point numbers per box)."""
+    ``start`` per box into ``rows`` (ascending point numbers per box).
+
+    The boxes' union is cut into cells of :data:`_BOX_CELL_DEG` listing the boxes that
+    reach them; a point tests only the boxes of its cell (most cells list none).
+    """
+    if not boxes.shape[0]:
+        return np.zeros(1, np.int64), np.zeros(0, np.int64)
+    origin, union = boxes[:, :2].min(axis=0), boxes[:, 2:].max(axis=0)
+    shape = np.floor((union - origin) / _BOX_CELL_DEG).astype(np.int64) + 1
+    first = np.floor((boxes[:, :2] - origin) / _BOX_CELL_DEG).astype(np.int64)
+    last = np.floor((boxes[:, 2:] - origin) / _BOX_CELL_DEG).astype(np.int64)
+    cell_boxes: list[list[int]] = [[] for _ in range(int(shape[0] * shape[1]))]
+    for box in range(boxes.shape[0]):
+        for cx in range(first[box, 0], last[box, 0] + 1):
+            for cy in range(first[box, 1], last[box, 1] + 1):
+                cell_boxes[cx * int(shape[1]) + cy].append(box)
+    cell_start = np.cumsum([0, *map(len, cell_boxes)]).astype(np.int64)
+    listed = np.array([b for cell in cell_boxes for b in cell], np.int64)
+    return _rows_in_boxes_kernel(lat, lon, boxes, origin, union, shape, cell_start, listed)
+
+
+@njit(cache=True)
+def _rows_in_boxes_kernel(
+    lat: Floats, lon: Floats, boxes: Floats, origin: Floats, union: Floats, shape: Ints,
+    cell_start: Ints, listed: Ints,
+) -> tuple[Ints, Ints]:  # fmt: skip  # pragma: no cover - numba
+    """:func:`_rows_in_boxes` over the cells: candidates first, then per box."""
     k = boxes.shape[0]
-    lo_x, lo_y = boxes[:, 0].min() if k else 0.0, boxes[:, 1].min() if k else 0.0
-    hi_x, hi_y = boxes[:, 2].max() if k else -1.0, boxes[:, 3].max() if k else -1.0
     count = np.zeros(k + 1, np.int64)
+    candidates = np.empty(lat.size, np.int64)
+    n_candidates = 0
     for i in range(lat.size):
-        x, y = lon[i], lat[i]
-        if x >= lo_x and x <= hi_x and y >= lo_y and y <= hi_y:
-            for b in range(k):
-                if x >= boxes[b, 0] and x <= boxes[b, 2] and y >= boxes[b, 1] and y <= boxes[b, 3]:
-                    count[b + 1] += 1
+        if not (origin[0] <= lon[i] <= union[0] and origin[1] <= lat[i] <= union[1]):
+            continue  # also NaN
+        cx = min(math.floor((lon[i] - origin[0]) / _BOX_CELL_DEG), shape[0] - 1)
+        cy = min(math.floor((lat[i] - origin[1]) / _BOX_CELL_DEG), shape[1] - 1)
+        cell = cx * shape[1] + cy
+        hit = False
+        for j in range(cell_start[cell], cell_start[cell + 1]):
+            b = listed[j]
+            if boxes[b, 0] <= lon[i] <= boxes[b, 2] and boxes[b, 1] <= lat[i] <= boxes[b, 3]:
+                count[b + 1] += 1
+                hit = True
+        if hit:
+            candidates[n_candidates] = i
+            n_candidates += 1
     start = np.cumsum(count)
     rows = np.empty(start[k], np.int64)
     fill = start[:k].copy()
-    for i in range(lat.size):
-        x, y = lon[i], lat[i]
-        if x >= lo_x and x <= hi_x and y >= lo_y and y <= hi_y:
-            for b in range(k):
-                if x >= boxes[b, 0] and x <= boxes[b, 2] and y >= boxes[b, 1] and y <= boxes[b, 3]:
-                    rows[fill[b]] = i
-                    fill[b] += 1
+    for c in range(n_candidates):
+        i = candidates[c]
+        cx = min(math.floor((lon[i] - origin[0]) / _BOX_CELL_DEG), shape[0] - 1)
+        cy = min(math.floor((lat[i] - origin[1]) / _BOX_CELL_DEG), shape[1] - 1)
+        cell = cx * shape[1] + cy
+        for j in range(cell_start[cell], cell_start[cell + 1]):
+            b = listed[j]
+            if boxes[b, 0] <= lon[i] <= boxes[b, 2] and boxes[b, 1] <= lat[i] <= boxes[b, 3]:
+                rows[fill[b]] = i
+                fill[b] += 1
     return start, rows
 
 
