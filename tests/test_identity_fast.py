@@ -31,6 +31,7 @@ from setori.geo.land import (
     CELL_LAND,
     CELL_MIXED,
     CELL_SEA,
+    LandLayer,
     land_cells,
     load_land,
     shore_km_along,
@@ -78,8 +79,13 @@ def test_land_cells_on_land_equals_polygons() -> None:
     tracks_lat += [38.72 + walk, np.array([np.nan, 95.0, 38.7])]
     tracks_lon += [125.22 + walk, np.array([125.2, 125.2, np.nan])]
     lat, lon = np.concatenate(tracks_lat), np.concatenate(tracks_lon)
-    assert (land_cells(land).on_land(lat, lon) == land.on_land(lat, lon)).all()
+    exact = land.on_land(lat, lon)
+    assert (land_cells(land).on_land(lat, lon) == exact).all()
     assert land_cells(land).on_land([], []).size == 0
+    # a layer that does not state its shore spacing: the cells build their own coast tree
+    unstated = LandLayer(land.land, land.shore)
+    assert land_cells(unstated).coast is not land.shore
+    assert (land_cells(unstated).on_land(lat, lon) == exact).all()
 
 
 def test_land_cells_off_grid_points_are_mixed() -> None:

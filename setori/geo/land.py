@@ -40,10 +40,15 @@ Bools = npt.NDArray[np.bool_]
 
 @dataclass(frozen=True, slots=True)
 class LandLayer:
-    """Prepared land polygons and a KD-tree of densified coastline vertices."""
+    """Prepared land polygons and a KD-tree of densified coastline vertices.
+
+    ``shore_spacing_deg``, when known, bounds the planar lon/lat spacing of the ``shore``
+    vertices along every boundary of ``land`` (lets :func:`land_cells` reuse the tree).
+    """
 
     land: Any
     shore: KdTree
+    shore_spacing_deg: float | None = None
 
     def on_land(self, lat: npt.ArrayLike, lon: npt.ArrayLike) -> Bools:
         """Whether each point lies inside a land polygon."""
@@ -74,7 +79,7 @@ def _cached_land(path: Path) -> LandLayer:
     shapely.prepare(land)
     coast = shapely.segmentize(shapely.boundary(land), SHORE_SPACING_DEG)
     xy = shapely.get_coordinates(coast)
-    return LandLayer(land, build_kdtree(unit_vectors(xy[:, 1], xy[:, 0])))
+    return LandLayer(land, build_kdtree(unit_vectors(xy[:, 1], xy[:, 0])), SHORE_SPACING_DEG)
 
 
 #: Side (degrees) of the cells of :func:`land_cells`.
@@ -101,7 +106,8 @@ class LandCells:
     n_lon: int
     code: npt.NDArray[np.int8]
     #: The layer's land polygons (prepared) and a KD-tree of their boundary vertices,
-    #: densified to at most ``coast_spacing_deg`` apart.
+    #: densified to at most ``coast_spacing_deg`` apart (the layer's shore tree when
+    #: it states its spacing, else built from the cells' own densified boundary).
     land: Any
     coast: KdTree
     coast_spacing_deg: float
@@ -194,17 +200,48 @@ def _build_cells(layer: LandLayer, cell_deg: float) -> LandCells:
             r, c = row + d_row, col + d_col
             ok = (r >= 0) & (r < n_lat) & (c >= 0) & (c < n_lon)
             mixed[r[ok], c[ok]] = True
-    starts = ~mixed
-    starts[:, 1:] &= mixed[:, :-1]
-    first_cell = np.flatnonzero(starts)
+    first_cell = _run_starts(mixed)
     centre_lat = (first_cell // n_lon + 0.5) * cell_deg - 90.0
     centre_lon = (first_cell % n_lon + 0.5) * cell_deg - 180.0
-    run_land = layer.on_land(centre_lat, centre_lon)
-    run = np.cumsum(starts.ravel(), dtype=np.int32) - 1
-    code = run_land.astype(np.int8)[np.maximum(run, 0)]
-    code[mixed.ravel()] = CELL_MIXED
+    code = _fill_runs(mixed, layer.on_land(centre_lat, centre_lon))
+    if layer.shore_spacing_deg is not None:
+        return LandCells(
+            cell_deg, n_lat, n_lon, code, layer.land, layer.shore, layer.shore_spacing_deg
+        )
     coast_tree = build_kdtree(unit_vectors(xy[:, 1], xy[:, 0]))
     return LandCells(cell_deg, n_lat, n_lon, code, layer.land, coast_tree, cell_deg / 2)
+
+
+@njit(cache=True)
+def _run_starts(mixed: Bools) -> npt.NDArray[np.int64]:  # pragma: no cover - numba
+    """Flat index of the first cell of each run of non-mixed cells along a grid row."""
+    n_lat, n_lon = mixed.shape
+    out = np.empty(n_lat * n_lon, np.int64)
+    n = 0
+    for r in range(n_lat):
+        for c in range(n_lon):
+            if not mixed[r, c] and (c == 0 or mixed[r, c - 1]):
+                out[n] = r * n_lon + c
+                n += 1
+    return out[:n].copy()
+
+
+@njit(cache=True)
+def _fill_runs(mixed: Bools, run_land: Bools) -> npt.NDArray[np.int8]:  # pragma: no cover
+    """Cell codes, row-major: mixed, or the land flag of the run (in :func:`_run_starts`
+    order) that the cell belongs to."""
+    n_lat, n_lon = mixed.shape
+    code = np.empty(n_lat * n_lon, np.int8)
+    run = -1
+    for r in range(n_lat):
+        for c in range(n_lon):
+            if mixed[r, c]:
+                code[r * n_lon + c] = CELL_MIXED
+                continue
+            if c == 0 or mixed[r, c - 1]:
+                run += 1
+            code[r * n_lon + c] = CELL_LAND if run_land[run] else CELL_SEA
+    return code
 
 
 @njit(cache=True)
