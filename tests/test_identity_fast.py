@@ -3,7 +3,7 @@
 * :func:`setori.geo.land.land_cells`: every point in an all-land / all-sea cell gets the
   answer of the exact polygon test, on points scattered around the real 1:50m coastline
   (Natural Earth vertices, offset by up to a few cells) and on the Korean reference spots.
-* :func:`setori.detect.identity.land_and_inland_km`: the same flags and distances as
+* :func:`setori.detect.identity.inland_points`: the same points and distances as
   :meth:`LandLayer.on_land` / :meth:`LandLayer.distance_to_shore_km` on every point.
 * :meth:`LandCells.on_land` (cells, then points grouped along tracks) equals the
   polygon test.
@@ -24,7 +24,7 @@ from setori.detect.identity import (
     detect_identity,
     detect_kinematic_jumps,
     detect_on_land,
-    land_and_inland_km,
+    inland_points,
 )
 from setori.detect.track import Track
 from setori.geo.land import (
@@ -95,15 +95,13 @@ def test_land_cells_off_grid_points_are_mixed() -> None:
     assert land_cells(load_land()) is cells  # built once per layer
 
 
-def test_land_and_inland_km_equals_exact() -> None:
+def test_inland_points_equal_exact() -> None:
     land = load_land()
     lat, lon = _coastal_points(100_000, 0.5)
-    on_land, inland_km = land_and_inland_km(lat, lon, land)
-    exact = land.on_land(lat, lon)
-    assert (on_land == exact).all()
-    expected = np.zeros(lat.size)
-    expected[exact] = land.distance_to_shore_km(lat[exact], lon[exact])
-    assert (inland_km == expected).all()
+    on_land, inland_km = inland_points(lat, lon, land)
+    exact = np.flatnonzero(land.on_land(lat, lon))
+    assert np.array_equal(on_land, exact)
+    assert np.array_equal(inland_km, land.distance_to_shore_km(lat[exact], lon[exact]))
 
 
 def test_shore_km_along_equals_kd_tree() -> None:

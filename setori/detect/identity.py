@@ -666,32 +666,29 @@ def detect_kinematic_jumps(
 # --- positions on land --------------------------------------------------------------------
 
 
-def land_and_inland_km(
+def inland_points(
     lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64], land: LandLayer
-) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float64]]:
-    """Whether each point is on land, and its distance (km) to the shore when it is (else 0).
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """Indices of the points on land, and their distance (km) to the shore.
 
     Points in all-sea or all-land cells of :func:`setori.geo.land.land_cells` take the
     cell's answer; points in mixed cells share the answer of a nearby point when no coast
     lies between them, else get the exact polygon test (:meth:`LandCells.on_land`).
     Distances come from :func:`setori.geo.land.shore_km_along` (points in track order
-    share shore candidates). The same values as :meth:`LandLayer.on_land` and
-    :meth:`LandLayer.distance_to_shore_km` on every point.
+    share shore candidates). The same points and values as :meth:`LandLayer.on_land`
+    and :meth:`LandLayer.distance_to_shore_km`.
     """
-    on_land = land_cells(land).on_land(lat, lon)
-    inland_km = np.zeros(lat.size)
-    if on_land.any():
-        inland_km[on_land] = shore_km_along(land, lat[on_land], lon[on_land])
-    return on_land, inland_km
+    on_land = np.flatnonzero(land_cells(land).on_land(lat, lon))
+    return on_land, shore_km_along(land, lat[on_land], lon[on_land])
 
 
-def _run_starts(
-    flagged: npt.NDArray[np.bool_], seg: npt.NDArray[np.int32]
-) -> npt.NDArray[np.bool_]:
-    """Flagged rows whose previous row is not a flagged row of the same segment."""
-    starts = flagged.copy()
-    starts[1:] &= ~(flagged[:-1] & (seg[1:] == seg[:-1]))
-    return starts
+def _run_starts(rows: npt.NDArray[np.int64], seg: npt.NDArray[np.int32]) -> npt.NDArray[np.int64]:
+    """Positions in ``rows`` (increasing row indices) that start a run: the row before is
+    not in ``rows`` or belongs to another segment."""
+    if rows.size == 0:
+        return rows
+    after_one = (rows[1:] == rows[:-1] + 1) & (seg[rows[1:]] == seg[rows[:-1]])
+    return np.flatnonzero(np.concatenate([[True], ~after_one]))
 
 
 def detect_on_land(
@@ -706,18 +703,18 @@ def detect_on_land(
     """
     params, land = params or IdentityParams(), land or load_land()
     frame = _track(positions).frame
-    on_land, inland_km = land_and_inland_km(frame["lat"].to_numpy(), frame["lon"].to_numpy(), land)
-    flagged = on_land & (inland_km >= params.land_min_inland_km)
-    keep = np.flatnonzero(flagged)
-    first = np.flatnonzero(_run_starts(flagged, frame["seg"].to_numpy())[keep])
+    on_land, inland_km = inland_points(frame["lat"].to_numpy(), frame["lon"].to_numpy(), land)
+    far = inland_km >= params.land_min_inland_km
+    keep, keep_km = on_land[far], inland_km[far]
+    first = _run_starts(keep, frame["seg"].to_numpy())
     if first.size == 0:
         return empty_events()
     n = np.diff(first, append=keep.size)
-    max_km = np.maximum.reduceat(inland_km[keep], first)
+    max_km = np.maximum.reduceat(keep_km, first)
     shown_n = np.minimum(n, MAX_EVIDENCE_ITEMS)
     offset = np.cumsum(shown_n) - shown_n
-    shown = keep[np.repeat(first - offset, shown_n) + np.arange(shown_n.sum())]
-    picked = frame[shown].with_columns(pl.Series("inland_km", inland_km[shown]))
+    shown = np.repeat(first - offset, shown_n) + np.arange(shown_n.sum())
+    picked = frame[keep[shown]].with_columns(pl.Series("inland_km", keep_km[shown]))
     rows = picked.select("row_id", "ts_ms", "lat", "lon", "inland_km").rows()
     heads = picked[offset].select("mmsi", "segment_id").rows()
     end_ms = frame["ts_ms"].gather(keep[first + n - 1]).to_list()
