@@ -88,6 +88,8 @@ CELL_DEG = 0.05
 GROUP_DEG = 0.002
 #: Codes of :meth:`LandCells.classify`.
 CELL_SEA, CELL_LAND, CELL_MIXED = 0, 1, 2
+#: Grids kept (26 MB each at 0.05°), oldest dropped first.
+_CELLS_KEPT = 2
 _CELLS: dict[tuple[int, float], tuple[LandLayer, LandCells]] = {}
 
 
@@ -184,6 +186,8 @@ def land_cells(layer: LandLayer, cell_deg: float = CELL_DEG) -> LandCells:
     cached = _CELLS.get(key)
     if cached is None or cached[0] is not layer:
         cached = (layer, _build_cells(layer, cell_deg))
+        while len(_CELLS) >= _CELLS_KEPT:
+            del _CELLS[next(iter(_CELLS))]
         _CELLS[key] = cached
     return cached[1]
 
