@@ -21,7 +21,12 @@ import pytest
 
 from setori.detect.context import ContextLayers, night_flags, tag_events
 from setori.detect.dark_rendezvous import _nearest_rows, sun_elevation_deg
-from setori.detect.loitering import LoiteringParams, detect_loitering
+from setori.detect.loitering import (
+    LoiteringParams,
+    _distance_floor_m,
+    _haversine_m,
+    detect_loitering,
+)
 from setori.detect.track import Track, haversine_m
 from setori.geo.solar import solar_elevation_deg
 
@@ -150,6 +155,20 @@ def test_loitering_runs_match_the_polars_definition(seed: int, params: Loitering
     )
     assert [g[:3] for g in got] == [w[:3] for w in want]
     assert [g[3] for g in got] == pytest.approx([w[3] for w in want], abs=1e-4)
+
+
+def test_distance_floor_is_below_the_great_circle_distance() -> None:
+    """Fast buckets are recognised by a trigonometry-free lower bound of the distance."""
+    rng = np.random.default_rng(9)
+    for spread_deg in (1e-4, 0.01, 1.0, 30.0, 200.0):
+        lat1, lon1 = rng.uniform(-90, 90, 2_000), rng.uniform(-180, 180, 2_000)
+        lat2 = np.clip(lat1 + rng.normal(0, spread_deg, 2_000), -90, 90)
+        lon2 = lon1 + rng.normal(0, spread_deg, 2_000)
+        for args in zip(lat1, lon1, lat2, lon2, strict=True):
+            exact_m = _haversine_m(*args)
+            assert 0 <= _distance_floor_m(*args) <= exact_m * (1 + 1e-12)
+            if spread_deg <= 0.01 and abs(args[0]) < 60:  # tight where ships are
+                assert _distance_floor_m(*args) >= exact_m * (1 - 1e-3)
 
 
 def test_loitering_of_a_track_equals_loitering_of_its_table() -> None:

@@ -29,14 +29,13 @@ import pyarrow as pa
 from numba import njit
 
 from setori.detect.events import empty_events, event_id, make_events
-from setori.detect.track import Track, haversine_m, params_evidence
+from setori.detect.track import Track, params_evidence
 from setori.errors import InputError
 
 DETECTOR_VERSION = "loitering/1"
 EARTH_RADIUS_M = 6_371_008.8
 METRES_PER_NM = 1852.0
 MPS_PER_KN = METRES_PER_NM / 3600.0
-TRACK_COLUMNS = ("row_id", "mmsi", "segment_id", "ts", "lat", "lon")
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 Ints32 = npt.NDArray[np.int32]
@@ -98,54 +97,6 @@ def _require(ok: bool, expected: str, seen: object) -> None:
         raise InputError(f"invalid detector parameters: expected {expected}, got {seen!r}")
 
 
-def track_frame(positions: pa.Table | pl.DataFrame) -> pl.DataFrame:
-    """Positions as a Polars frame sorted by (segment_id, ts, row_id), ``ts_ms`` in epoch ms.
-
-    Needs ``row_id``, ``mmsi``, ``segment_id``, ``ts``, ``lat``, ``lon``; ``sog_kn`` is
-    optional. Rows without a segment (dropped by the segmenter) are left out; a row given
-    twice (same ``row_id`` and ``segment_id``, e.g. overlapping windows) counts once.
-    """
-    df = positions if isinstance(positions, pl.DataFrame) else pl.DataFrame(positions)
-    missing = [c for c in TRACK_COLUMNS if c not in df.columns]
-    if missing:
-        raise InputError(f"positions lack columns {missing}; expected {list(TRACK_COLUMNS)}")
-    if not isinstance(df.schema["ts"], pl.Datetime):
-        raise InputError(f"column ts has type {df.schema['ts']}; expected a timestamp")
-    sog = pl.col("sog_kn") if "sog_kn" in df.columns else pl.lit(None)
-    ts = pl.col("ts") if df.schema["ts"].time_zone else pl.col("ts").dt.replace_time_zone("UTC")
-    return (
-        df.select(
-            pl.col("row_id").cast(pl.UInt64),
-            pl.col("mmsi").cast(pl.Int32),
-            pl.col("segment_id").cast(pl.String),
-            ts.dt.epoch("ms").alias("ts_ms"),
-            pl.col("lat").cast(pl.Float64),
-            pl.col("lon").cast(pl.Float64),
-            sog.cast(pl.Float64).alias("sog_kn"),
-        )
-        .drop_nulls(["segment_id", "ts_ms", "lat", "lon"])
-        .sort(["segment_id", "ts_ms", "row_id"])
-        .filter((pl.col("row_id") != pl.col("row_id").shift(1)).fill_null(True))
-    )
-
-
-def with_steps(
-    track: pl.DataFrame, over: str = "segment_id", carry: tuple[str, ...] = ()
-) -> pl.DataFrame:
-    """Adds the step from the previous position of the same ``over`` group.
-
-    ``track`` must be sorted by (``over``, ts). New columns: ``prev_<c>`` for ``ts_ms``,
-    ``lat``, ``lon``, ``row_id`` and each column in ``carry`` (null on a group's first
-    row), ``dt_s`` and ``step_m`` (great-circle distance).
-    """
-    shifted = ("ts_ms", "lat", "lon", "row_id", *carry)
-    prev = {f"prev_{c}": pl.col(c).shift(1).over(over) for c in shifted}
-    return track.with_columns(**prev).with_columns(
-        dt_s=(pl.col("ts_ms") - pl.col("prev_ts_ms")) / 1000.0,
-        step_m=haversine_m(pl.col("prev_lat"), pl.col("prev_lon"), pl.col("lat"), pl.col("lon")),
-    )
-
-
 def detect_loitering(
     positions: pa.Table | pl.DataFrame | Track, params: LoiteringParams = LoiteringParams()
 ) -> pa.Table:
@@ -175,7 +126,9 @@ def _run_table(frame: pl.DataFrame, params: LoiteringParams) -> pl.DataFrame:
     thinning_ms = params.thinning // timedelta(milliseconds=1)
     bucket_ms = params.bucket // timedelta(milliseconds=1)
     silence_s = params.max_silence.total_seconds()
-    index, sums = _bucket_kernel(seg, ts_ms, lat, lon, thinning_ms, bucket_ms, silence_s)
+    index, sums = _bucket_kernel(
+        seg, ts_ms, lat, lon, thinning_ms, bucket_ms, silence_s, params.max_speed_kn
+    )
     buckets = pl.DataFrame(
         {
             "piece": index[:, 0],
@@ -291,6 +244,7 @@ def _bucket_kernel(
     thinning_ms: int,
     bucket_ms: int,
     max_silence_s: float,
+    max_speed_kn: float,
 ) -> tuple[Ints, Floats]:  # pragma: no cover - numba
     """The buckets of the track (sorted by segment, time), in one pass, in track order.
 
@@ -299,33 +253,90 @@ def _bucket_kernel(
     step is dropped). Each step falls in the epoch-aligned bucket of its end time.
     Returns per bucket ``index`` columns (piece, first row = its first step's previous
     row, first step row, last row, steps) and ``sums`` (distance m, time s).
+
+    A bucket's distance is the sum of its steps' great-circle distances, except where a
+    lower bound of it (:func:`_distance_floor_m`, no sine or arcsine) already makes the
+    bucket at least ``max_speed_kn``: that bound is returned instead (the bucket is fast
+    either way, and fast buckets' distances are not reported).
     """
     index = np.empty((1024, 5), dtype=np.int64)
     sums = np.empty((1024, 2))
+    steps = np.empty(1024, dtype=np.int64)  # the open bucket's step rows
     found, piece, prev, bucket_end_ms, slot_end_ms = 0, -1, -1, 0, 0
-    cos_prev, rad = 0.0, math.pi / 180.0
-    for i in range(seg.size):
-        kept, slot_end_ms = _kept(seg, ts_ms, i, thinning_ms, slot_end_ms)
-        if not kept:
+    floor_m, is_open = 0.0, False
+    for i in range(seg.size + 1):
+        breaks = True
+        if i < seg.size:
+            kept, slot_end_ms = _kept(seg, ts_ms, i, thinning_ms, slot_end_ms)
+            if not kept:
+                continue
+            dt_s = (ts_ms[i] - ts_ms[prev]) / 1000.0
+            breaks = prev < 0 or seg[i] != seg[prev] or dt_s > max_silence_s
+        if is_open and (breaks or ts_ms[i] >= bucket_end_ms):
+            is_open, time_s = False, sums[found - 1, 1]
+            fast = time_s > 0 and floor_m * (1 - 1e-9) / time_s / MPS_PER_KN >= max_speed_kn
+            n = index[found - 1, 4]
+            sums[found - 1, 0] = (
+                floor_m if fast else _steps_m(index[found - 1, 1], steps[:n], lat, lon)
+            )
+        if i == seg.size:
+            break
+        if breaks:
+            piece, prev, bucket_end_ms = piece + 1, i, ts_ms[i]
             continue
-        cos_here = math.cos(lat[i] * rad)
-        if prev < 0 or seg[i] != seg[prev] or (ts_ms[i] - ts_ms[prev]) / 1000.0 > max_silence_s:
-            piece, prev, bucket_end_ms, cos_prev = piece + 1, i, ts_ms[i], cos_here
-            continue
-        if ts_ms[i] >= bucket_end_ms:  # a new piece or the step ends in a later bucket
+        if not is_open:
             if found == index.shape[0]:
                 index = np.concatenate((index, np.empty_like(index)))
                 sums = np.concatenate((sums, np.empty_like(sums)))
             index[found, 0], index[found, 1], index[found, 2], index[found, 4] = piece, prev, i, 0
-            sums[found, 0], sums[found, 1] = 0.0, 0.0
+            sums[found, 1], floor_m, is_open = 0.0, 0.0, True
             bucket_end_ms, found = (ts_ms[i] // bucket_ms + 1) * bucket_ms, found + 1
-        index[found - 1, 3] = i
-        index[found - 1, 4] += 1
-        step_m = _haversine_cos_m(lat[prev], lon[prev], cos_prev, lat[i], lon[i], cos_here)
-        sums[found - 1, 0] += step_m
+        n = index[found - 1, 4]
+        if n == steps.size:
+            steps = np.concatenate((steps, np.empty_like(steps)))
+        steps[n], index[found - 1, 3], index[found - 1, 4] = i, i, n + 1
+        floor_m += _distance_floor_m(lat[prev], lon[prev], lat[i], lon[i])
         sums[found - 1, 1] += (ts_ms[i] - ts_ms[prev]) / 1000.0
-        prev, cos_prev = i, cos_here
+        prev = i
     return index[:found], sums[:found]
+
+
+@njit(cache=True)
+def _steps_m(first: int, steps: Ints, lat: Floats, lon: Floats) -> float:  # pragma: no cover
+    """Summed great-circle metres from row ``first`` through the rows ``steps``, in order."""
+    rad, total_m = math.pi / 180.0, 0.0
+    prev, cos_prev = first, math.cos(lat[first] * rad)
+    for i in steps:
+        cos_here = math.cos(lat[i] * rad)
+        total_m += _haversine_cos_m(lat[prev], lon[prev], cos_prev, lat[i], lon[i], cos_here)
+        prev, cos_prev = i, cos_here
+    return total_m
+
+
+@njit(cache=True)
+def _distance_floor_m(
+    lat1: float, lon1: float, lat2: float, lon2: float
+) -> float:  # pragma: no cover - numba
+    """A lower bound of :func:`_haversine_m` without trigonometric calls.
+
+    Each sine and cosine of the haversine term is replaced by a Taylor polynomial below it:
+    ``sin x >= x - x^3/6 >= 0`` for ``0 <= x <= 2.4`` (0 beyond) and ``cos x >= 1 - x^2/2
+    + x^4/24 - x^6/720`` (clipped at 0); then ``arcsin y >= y``.
+    """
+    rad = math.pi / 180.0
+    h_lat = abs(lat2 * rad - lat1 * rad) / 2
+    h_lon = abs(lon2 * rad - lon1 * rad) / 2
+    s_lat = h_lat - h_lat**3 / 6 if h_lat <= 2.4 else 0.0
+    s_lon = h_lon - h_lon**3 / 6 if h_lon <= 2.4 else 0.0
+    a = s_lat**2 + _cos_floor(lat1 * rad) * _cos_floor(lat2 * rad) * s_lon**2
+    return 2 * EARTH_RADIUS_M * min(math.sqrt(a), 1.0)
+
+
+@njit(cache=True)
+def _cos_floor(x: float) -> float:  # pragma: no cover - numba
+    """``max(0, 1 - x^2/2 + x^4/24 - x^6/720)``, at most ``cos x`` for every ``x``."""
+    x2 = x * x
+    return max(1.0 - x2 / 2 + x2 * x2 / 24 - x2 * x2 * x2 / 720, 0.0)
 
 
 @njit(cache=True)
