@@ -128,3 +128,9 @@ def test_missing_columns_and_bad_time_are_named() -> None:
 def test_a_track_is_returned_as_is() -> None:
     track = Track.of(_positions(2, 20))
     assert Track.of(track) is track
+
+
+def test_an_empty_table_gives_an_empty_track() -> None:
+    track = Track.of(_positions(1, 10).head(0))
+    assert track.frame.height == 0 and track.steps.height == 0 and track.by_mmsi.height == 0
+    assert track.frame.columns[:4] == ["row_id", "mmsi", "segment_id", "seg"]

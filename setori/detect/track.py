@@ -142,6 +142,8 @@ def _with_codes_if_sorted(frame: pl.DataFrame) -> pl.DataFrame | None:
     when time and row id increase within each run and the runs' ids strictly increase
     (so no segment comes back later): strings are compared once per segment, not per row.
     """
+    if frame.height == 0:
+        return frame.with_columns(seg=pl.lit(0, pl.Int32))
     seg = frame["segment_id"].rle_id().cast(pl.Int32)
     codes = seg.to_numpy().astype(np.int64)
     ts_ms, row_id = frame["ts_ms"].to_numpy(), frame["row_id"].to_numpy()
