@@ -163,17 +163,42 @@ def build_place_grid(
     angle_rad = (radius_m * _GRID_SLACK + _GRID_SLACK_M) / EARTH_RADIUS_M
     place, cell_row, cell_col = _place_cells(lat, lon, angle_rad, cell_deg, rows_n, columns)
     key = cell_row * columns + cell_col
+    order = np.argsort(key * max(lat.size, 1) + place)  # by cell, then place row
+    key, place = key[order], place[order]
+    first = np.flatnonzero(np.diff(key, prepend=-1))
+    keys, start = key[first], np.append(first, key.size).astype(np.int64)
+    centre = unit_vectors(
+        -90 + (keys // columns + 0.5) * cell_deg, -180 + (keys % columns + 0.5) * cell_deg
+    )
     xyz = unit_vectors(lat, lon)
-    centre = unit_vectors(-90 + (cell_row + 0.5) * cell_deg, -180 + (cell_col + 0.5) * cell_deg)
-    reach = np.sqrt(((xyz[place] - centre) ** 2).sum(axis=1))
-    order = np.lexsort((place, reach, key))
-    key, place, reach, centre = key[order], place[order], reach[order], centre[order]
-    keys, first = np.unique(key, return_index=True)
-    start = np.append(first, key.size).astype(np.int64)
+    reach = _sort_by_reach(start, place, xyz, centre)
     return PlaceGrid(
-        radius_m, cell_deg, columns, keys.astype(np.int64), start, place, reach,
-        np.ascontiguousarray(centre[first]), xyz, _same_trig(), _coarse_blocks(keys, columns),
+        radius_m, cell_deg, columns, keys, start, place, reach, centre, xyz, _same_trig(),
+        _coarse_blocks(keys, columns),
     )  # fmt: skip
+
+
+@njit(cache=True)
+def _sort_by_reach(
+    start: Ints, place: Ints, xyz: Floats, centre: Floats
+) -> Floats:  # pragma: no cover - numba
+    """Orders each cell's ``place`` (in place) by increasing chord from the cell's centre
+    (ties keep their order) and returns those chords."""
+    reach = np.empty(place.size)
+    for cell in range(start.size - 1):
+        for k in range(start[cell], start[cell + 1]):
+            p = place[k]
+            r = math.sqrt(
+                (xyz[p, 0] - centre[cell, 0]) ** 2
+                + (xyz[p, 1] - centre[cell, 1]) ** 2
+                + (xyz[p, 2] - centre[cell, 2]) ** 2
+            )
+            j = k  # insertion sort: cells hold a few places
+            while j > start[cell] and reach[j - 1] > r:
+                reach[j], place[j] = reach[j - 1], place[j - 1]
+                j -= 1
+            reach[j], place[j] = r, p
+    return reach
 
 
 #: Side of a block of cells in :attr:`PlaceGrid.coarse`.
