@@ -228,10 +228,7 @@ def _haversine_cos_m(
     lat1: float, lon1: float, cos1: float, lat2: float, lon2: float, cos2: float
 ) -> float:  # pragma: no cover - numba
     """:func:`_haversine_m` given the cosines of both latitudes (reused along a track)."""
-    rad = math.pi / 180.0
-    s_lat = math.sin((lat2 * rad - lat1 * rad) / 2)
-    s_lon = math.sin((lon2 * rad - lon1 * rad) / 2)
-    a = s_lat**2 + cos1 * cos2 * s_lon**2
+    a = _haversine_term(lat1, lon1, cos1, lat2, lon2, cos2)
     return 2 * EARTH_RADIUS_M * math.asin(min(math.sqrt(a), 1.0))
 
 
@@ -433,15 +430,37 @@ def _slow_step(
 def _farthest_m(
     lat: Floats, lon: Floats, cos_lat: Floats, lat_c: float, lon_c: float
 ) -> float:  # pragma: no cover - numba
-    """Largest :func:`_haversine_m` from the points to (``lat_c``, ``lon_c``): the largest
-    haversine term first, then one arcsine (the distance grows with the term)."""
+    """Largest :func:`_haversine_m` from the points to (``lat_c``, ``lon_c``).
+
+    The distance grows with the haversine term, so only the largest term is needed, and one
+    arcsine. Each term is bounded above without sines (``|sin x| <= |x|``); the exact term is
+    computed for the point with the largest bound, then only for points whose bound exceeds
+    the largest exact term so far (near-ties; a handful per run).
+    """
     rad = math.pi / 180.0
-    cos_c, largest = math.cos(lat_c * rad), 0.0
+    cos_c = math.cos(lat_c * rad)
+    bound = np.empty(lat.size)
     for i in range(lat.size):
-        s_lat = math.sin((lat_c * rad - lat[i] * rad) / 2)
-        s_lon = math.sin((lon_c * rad - lon[i] * rad) / 2)
-        largest = max(largest, s_lat**2 + cos_lat[i] * cos_c * s_lon**2)
+        h_lat = (lat_c * rad - lat[i] * rad) / 2
+        h_lon = (lon_c * rad - lon[i] * rad) / 2
+        bound[i] = (h_lat**2 + cos_lat[i] * cos_c * h_lon**2) * (1 + 1e-9)
+    k = np.argmax(bound)
+    largest = _haversine_term(lat[k], lon[k], cos_lat[k], lat_c, lon_c, cos_c)
+    for i in range(lat.size):
+        if bound[i] > largest:
+            largest = max(largest, _haversine_term(lat[i], lon[i], cos_lat[i], lat_c, lon_c, cos_c))
     return 2 * EARTH_RADIUS_M * math.asin(min(math.sqrt(largest), 1.0))
+
+
+@njit(cache=True)
+def _haversine_term(
+    lat1: float, lon1: float, cos1: float, lat2: float, lon2: float, cos2: float
+) -> float:  # pragma: no cover - numba
+    """The haversine term of :func:`_haversine_cos_m` (same operation order)."""
+    rad = math.pi / 180.0
+    s_lat = math.sin((lat2 * rad - lat1 * rad) / 2)
+    s_lon = math.sin((lon2 * rad - lon1 * rad) / 2)
+    return float(s_lat**2 + cos1 * cos2 * s_lon**2)
 
 
 def _events(runs: pl.DataFrame, params: LoiteringParams) -> pa.Table:
