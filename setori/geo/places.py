@@ -54,6 +54,8 @@ _GRID_SLACK = 1.01
 _GRID_SLACK_M = 50.0
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
+#: Grids kept per :class:`PlaceIndex` (one per radius asked).
+_MAX_GRIDS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +97,8 @@ class PlaceIndex:
         lon_a = np.ascontiguousarray(lon, dtype=np.float64)
         grid = self.grids.get(radius_m)
         if grid is None:
+            if len(self.grids) >= _MAX_GRIDS:  # ~40 MB each: keep the latest few radii
+                del self.grids[next(iter(self.grids))]
             grid = self.grids[radius_m] = build_place_grid(self.table, radius_m)
         if grid.same_trig:
             index, chord = _nearest_in_cells(
