@@ -15,7 +15,7 @@ import polars as pl
 import pyarrow as pa
 
 from setori.detect.events import empty_events
-from setori.detect.track import Track, is_sorted_by
+from setori.detect.track import Track
 from setori.errors import InputError
 
 PROFILES = ("gfw", "dprk")
@@ -135,16 +135,11 @@ def _outside_ports(loitering: pa.Table, exclusion_km: float) -> pa.Table:
 def _track(positions: Positions | Track) -> Track:
     """``positions`` as the :class:`~setori.detect.track.Track` every detector shares.
 
-    Its ``source`` is the input sorted by (segment, time, row id) when it has them (unless
-    already sorted), so detectors that read every input row meet sorted data too.
+    The input is not re-sorted: detectors read the Track's sorted frame, and the rules
+    that look at every input row (invalid MMSI, course at a gap's ends) do not depend on
+    row order.
     """
-    if isinstance(positions, Track):
-        return positions
-    frame = positions if isinstance(positions, pl.DataFrame) else pl.DataFrame(positions)
-    keys = ["segment_id", "ts", "row_id"]
-    if set(keys) <= set(frame.columns) and not is_sorted_by(frame, keys):
-        frame = frame.sort(keys, maintain_order=True)
-    return Track.of(frame)
+    return Track.of(positions)
 
 
 def detect(
