@@ -20,7 +20,8 @@ Each (size, method) runs in a fresh child process, so peak RSS is that method's;
 is the call alone (not reading the files for whole-data runs; reading included for windowed
 runs), after a warm-up call that loads the cached numba kernels; ``cpu_seconds`` (all
 threads) is steadier than wall time on a shared machine. ``detector_seconds`` is the wall
-time of each detector (the last one, ``dark_rendezvous``, includes the context tags). Usage:
+time of each detector (the first one also builds the shared sorted ``Track``; the last one,
+``dark_approach``, includes the context tags). Usage:
 
     python bench/bench_detect.py                          # 1 M, 10 M, 100 M (~30 min)
     python bench/bench_detect.py --sizes 1000000          # quick check
