@@ -32,8 +32,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -41,6 +41,8 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
+
+from setori.schema import STATICS
 
 M_PER_DEG = 111_195.0
 MPS_PER_KN = 1852.0 / 3600.0
@@ -474,6 +476,11 @@ PIER_APPROACH_DEG = 260.0
 #: "East China Sea high seas off Shanghai" is the box 30.5-31.5 N, 123.5-124.5 E.
 DPRK_APPROACH_FROM = (37.6, 124.0)
 HOTSPOT_APPROACH_FROM = (31.9, 124.0)
+#: ~42 nm south of the West Sea polygon and ~30 km east of the zone-entry vessel's line:
+#: dark approaches (detection.md 8.5).
+DARK_APPROACH_FROM = (37.05, 124.35)
+#: Identity rules read from static reports: vessels patrolling here, away from the rest.
+STATICS_BOX = (32.0, 122.6, 32.4, 123.2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -517,6 +524,7 @@ class World:
     negatives: tuple[Negative, ...]
     start: datetime
     end: datetime
+    statics: pa.Table = field(default_factory=STATICS.empty_table)
 
 
 @dataclass(slots=True)
@@ -528,6 +536,7 @@ class _Plan:
     truth: list[Truth]
     negatives: list[Negative]
     next_mmsi: int = 0
+    statics: list[dict[str, Any]] = field(default_factory=list)
 
     def mmsi(self, mid: int) -> int:
         """A fresh valid MMSI of country ``mid`` (no repeated digits, no 000000 suffix)."""
@@ -596,6 +605,8 @@ def world(rng: np.random.Generator, *, hours: float = 48.0) -> World:
     _plant_rendezvous(plan)
     _plant_identity(plan)
     _plant_zone_entries(plan)
+    _plant_dark_approaches(plan)
+    _plant_static_identity(plan)
     for box, n, first in ((SEA_BOX, 25, 412_100_001), (GAP_BOX, 15, 413_100_001)):
         traffic = background_traffic(
             rng,
@@ -609,7 +620,10 @@ def world(rng: np.random.Generator, *, hours: float = 48.0) -> World:
         )
         plan.frames.append(traffic)
     truth = sorted(plan.truth, key=lambda t: (t.type, t.mmsi, t.start))
-    return World(finish(plan.frames), tuple(truth), tuple(plan.negatives), plan.start, plan.end)
+    statics = pa.Table.from_pylist(plan.statics, schema=STATICS)
+    return World(
+        finish(plan.frames), tuple(truth), tuple(plan.negatives), plan.start, plan.end, statics
+    )
 
 
 def _sites_in(
@@ -850,6 +864,77 @@ def _plant_zone_entries(plan: _Plan) -> None:
         _finish_all(plan, [track(mmsi, when, *at, legs)])
         window = (when + timedelta(hours=inside_h[0]), when + timedelta(hours=inside_h[1]))
         plan.truth.append(Truth("zone", (mmsi,), *window, zone))
+
+
+def _plant_dark_approaches(plan: _Plan) -> None:
+    """A vessel heading north for DPRK waters goes dark for 8 h ~40 nm off them and
+    reappears heading south (inbound and outbound); another goes dark heading south and
+    reappears heading east (a notable gap, no approach)."""
+    for course_in, course_out, subtype in ((0.0, 180.0, "inbound_outbound"), (180.0, 90.0, None)):
+        mmsi, when = plan.mmsi(412), plan.when(2, plan_hours(plan) - 16)
+        lat, lon = DARK_APPROACH_FROM[0], DARK_APPROACH_FROM[1] + (0.0 if subtype else 0.3)
+        before = track(mmsi, when, lat, lon, [Leg(timedelta(hours=2), 10.0, course_in)])
+        last = before.row(before.height - 1, named=True)
+        dark = (last["ts"], last["ts"] + timedelta(hours=8))
+        legs = [Leg(timedelta(hours=2), 10.0, course_out)]
+        after = track(mmsi, dark[1], last["lat"], last["lon"], legs)
+        _finish_all(plan, [pl.concat([before, after])])
+        plan.truth.append(Truth("gap", (mmsi,), *dark, "notable"))
+        if subtype:
+            plan.truth.append(Truth("dark_approach", (mmsi,), *dark, subtype))
+
+
+def _static_rows(
+    plan: _Plan, mmsi: int, every: timedelta, **fields: Callable[[datetime], object]
+) -> list[dict[str, Any]]:
+    """Static reports of ``mmsi`` every ``every`` over the whole world, each field a
+    function of the report's time."""
+    rows, when, line = [], plan.start, len(plan.statics)
+    while when < plan.end:
+        values = {name: f(when) for name, f in fields.items()}
+        rows.append(
+            {"mmsi": mmsi, "ts": when, "msg_type": 5, "source": "world", "line_no": line, **values}
+        )
+        when, line = when + every, line + 1
+    plan.statics.extend(rows)
+    return rows
+
+
+def _plant_static_identity(plan: _Plan) -> None:
+    """Statics-based identity rules (detection.md 8.6), each vessel patrolling the statics box:
+    an IMO failing its check digit, three names in a day (churn), a destination changed at
+    sea; and their negatives: a valid IMO, two names only, the same destination spelt two
+    ways ("CN LYG" / "CNLYG")."""
+    span = (plan.start, plan.end)
+    sites = iter(_sites_in(plan.rng, STATICS_BOX, 6))
+    every = timedelta(minutes=30)
+
+    def vessel(mid: int) -> int:
+        mmsi = plan.mmsi(mid)
+        plan.frames.append(
+            patrol(mmsi, *span, next(sites), course_deg=45.0, turn_every=timedelta(hours=2))
+        )
+        return mmsi
+
+    bad_imo, good_imo = vessel(477), vessel(477)
+    _static_rows(plan, bad_imo, every, imo=lambda t: 9596986, name=lambda t: "KUM SAN")
+    _static_rows(plan, good_imo, every, imo=lambda t: 9596985, name=lambda t: "FRIO")
+    plan.truth.append(Truth("identity", (bad_imo,), *span, "invalid_imo"))
+
+    churn_at = (plan.when(6, 14), plan.when(20, 30))
+    names = ("SEA STAR", "OCEAN PEARL", "JIN HAI 7")
+    churner, steady = vessel(667), vessel(667)
+    _static_rows(plan, churner, every, name=lambda t: names[sum(t >= c for c in churn_at)])
+    _static_rows(plan, steady, every, name=lambda t: names[int(t >= churn_at[0])])
+    first_third = churn_at[1] - every
+    plan.truth.append(Truth("identity", (churner,), plan.start, first_third + every, "name_churn"))
+
+    change_at = plan.when(12, plan_hours(plan) - 12)
+    changer, respelt = vessel(413), vessel(413)
+    _static_rows(plan, changer, every, destination=lambda t: "NAMPO" if t < change_at else "CNLYG")
+    _static_rows(plan, respelt, every, destination=lambda t: "CN LYG" if t < change_at else "CNLYG")
+    first_new = plan.start + every * math.ceil((change_at - plan.start) / every)
+    plan.truth.append(Truth("identity", (changer,), first_new, first_new, "destination_change"))
 
 
 @dataclass(frozen=True, slots=True)
