@@ -98,7 +98,7 @@ def test_anchored_vessel_gives_one_anchored_event_with_its_window() -> None:
     assert evidence["hours"] == pytest.approx(190 / 60, rel=1e-4)
     assert evidence["radius_m"] == pytest.approx(0.1 * 1852 * 190 / 60 / 2, rel=0.01)
     assert evidence["parameters"]["max_speed_kn"] == 2.0
-    assert evidence["detector_version"] == event["detector_version"] == "loitering/1"
+    assert evidence["detector_version"] == event["detector_version"] == "loitering/2"
 
 
 def test_drifting_vessel_is_drifting() -> None:

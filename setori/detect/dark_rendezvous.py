@@ -33,7 +33,7 @@ from setori.detect.track import Track, haversine_m, params_evidence
 from setori.errors import InputError
 from setori.geo.sphere import EARTH_RADIUS_M
 
-DETECTOR_VERSION = "dark_rendezvous/1"
+DETECTOR_VERSION = "dark_rendezvous/2"  # 2: port/anchorage exclusion 10 km (was 3)
 _H_MS = 3_600_000
 _DAY_MS = 86_400_000
 #: Grid cell (degrees) of the spatial pre-join between loitering events and gap end points.

@@ -32,7 +32,7 @@ from setori.detect.events import empty_events, event_id, make_events
 from setori.detect.track import Track, params_evidence
 from setori.errors import InputError
 
-DETECTOR_VERSION = "loitering/1"
+DETECTOR_VERSION = "loitering/2"  # 2: centre and radius from the settled positions
 EARTH_RADIUS_M = 6_371_008.8
 METRES_PER_NM = 1852.0
 MPS_PER_KN = METRES_PER_NM / 3600.0
