@@ -36,7 +36,7 @@ import polars as pl
 import pyarrow as pa
 import shapely
 
-from setori.detect.events import empty_events, event_id, make_events
+from setori.detect.events import empty_events, event_row, make_events
 from setori.detect.track import Track, params_evidence, require_param
 from setori.geo.reference import GeoSettings
 from setori.geo.sphere import METRES_PER_NM, haversine_m
@@ -303,32 +303,22 @@ def _event_row(
     params: DarkApproachParams,
     parameters: dict[str, Any],
 ) -> dict[str, Any]:
-    subtype = "_".join(i["direction"] for i in items)
-    key = {"parameters": parameters, "gap_event_id": gap["id"]}
     first = items[0]["position"]
-    return {
-        "id": event_id(
-            "dark_approach",
-            gap["mmsi"],
-            gap["start"],
-            profile=params.profile,
-            detector_version=DETECTOR_VERSION,
-            params=key,
-            subtype=subtype,
-        ),
-        "type": "dark_approach",
-        "subtype": subtype,
-        "mmsi": gap["mmsi"],
-        "segment_ids": gap["segment_ids"],
-        "start": gap["start"],
-        "end": gap["end"],
-        "lat": first["lat"],
-        "lon": first["lon"],
-        "duration_h": gap["duration_h"],
-        "profile": params.profile,
-        "detector_version": DETECTOR_VERSION,
-        "tags": {"gap_open": gap["end"] is None},
-        "evidence": {
+    return event_row(
+        "dark_approach",
+        subtype="_".join(i["direction"] for i in items),
+        mmsi=gap["mmsi"],
+        start=gap["start"],
+        end=gap["end"],
+        lat=first["lat"],
+        lon=first["lon"],
+        duration_h=gap["duration_h"],
+        profile=params.profile,
+        detector_version=DETECTOR_VERSION,
+        id_params={"parameters": parameters, "gap_event_id": gap["id"]},
+        segment_ids=gap["segment_ids"],
+        tags={"gap_open": gap["end"] is None},
+        evidence={
             "gap_event_id": gap["id"],
             "gap_subtype": gap["subtype"],
             "gap_h": gap["duration_h"],
@@ -336,4 +326,4 @@ def _event_row(
             "parameters": parameters,
             "detector_version": DETECTOR_VERSION,
         },
-    }
+    )

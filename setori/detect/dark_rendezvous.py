@@ -27,7 +27,7 @@ import pyarrow as pa
 from numba import njit
 
 from setori.detect.context import night_flags, window_rows
-from setori.detect.events import empty_events, event_id, make_events
+from setori.detect.events import empty_events, event_row, make_events
 from setori.detect.reception import cell_keys
 from setori.detect.track import Track, haversine_m, params_evidence
 from setori.errors import InputError
@@ -416,27 +416,19 @@ def _event_row(
     }
     key = {"parameters": parameters, "loitering_event_id": p["l_id"], "gap_event_id": p["g_id"]}
     hours = (p["l_end_ms"] - p["l_start_ms"]) / _H_MS
-    return {
-        "id": event_id(
-            "dark_rendezvous",
-            [p["l_mmsi"], p["g_mmsi"]],
-            p["start"],
-            profile=params.profile,
-            detector_version=DETECTOR_VERSION,
-            params=key,
-            subtype=subtype,
-        ),
-        "type": "dark_rendezvous",
-        "subtype": subtype,
-        "mmsi": [p["l_mmsi"], p["g_mmsi"]],
-        "segment_ids": sorted({p["l_segment"], *p["g_segments"]}),
-        "start": p["start"],
-        "end": p["end"],
-        "lat": p["l_lat"],
-        "lon": p["l_lon"],
-        "duration_h": round(hours, 9),
-        "profile": params.profile,
-        "detector_version": DETECTOR_VERSION,
-        "tags": {"gap_open": p["g_open"], "night_share_over_half": (p["night_share"] or 0) > 0.5},
-        "evidence": evidence,
-    }
+    return event_row(
+        "dark_rendezvous",
+        subtype=subtype,
+        mmsi=[p["l_mmsi"], p["g_mmsi"]],
+        start=p["start"],
+        end=p["end"],
+        lat=p["l_lat"],
+        lon=p["l_lon"],
+        duration_h=round(hours, 9),
+        profile=params.profile,
+        detector_version=DETECTOR_VERSION,
+        id_params=key,
+        segment_ids=sorted({p["l_segment"], *p["g_segments"]}),
+        tags={"gap_open": p["g_open"], "night_share_over_half": (p["night_share"] or 0) > 0.5},
+        evidence=evidence,
+    )

@@ -16,7 +16,7 @@ an encounter across midnight or split over two input files is found whole.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -25,9 +25,8 @@ import polars as pl
 import pyarrow as pa
 
 from setori.detect.encounter_params import EncounterParams
-from setori.detect.events import event_id, make_events
+from setori.detect.events import event_row, make_events
 from setori.detect.resample import (
-    EARTH_RADIUS_M,
     KIND_EXTRAPOLATED,
     KIND_SLOW_GAP,
     SegmentPositions,
@@ -35,7 +34,8 @@ from setori.detect.resample import (
     resample,
     segment_positions_of,
 )
-from setori.detect.track import Track, source_of
+from setori.detect.track import Track, source_of, utc_from_ms
+from setori.geo.sphere import EARTH_RADIUS_M
 
 DETECTOR_VERSION = "encounters-1.0.0"
 EVENT_TYPE = "encounter"
@@ -266,21 +266,18 @@ def _event_row(
     """The ``make_events`` dict of one event (a row of :func:`merge_runs`)."""
     tick_ms = params.tick // timedelta(milliseconds=1)
     start_ms, end_ms = event["start"] * tick_ms, event["end"] * tick_ms
-    start, end = _utc(start_ms), _utc(end_ms)
+    start, end = utc_from_ms(start_ms), utc_from_ms(end_ms)
     vessels = [_vessel_evidence(event, side, tracks, start_ms, end_ms) for side in ("a", "b")]
     mmsi = [int(event["a"]), int(event["b"])]
     subtype = _subtype(event, params)
     lat, lon = _lat_lon(event["x"], event["y"], event["z"])
-    ident = event_id(EVENT_TYPE, mmsi, start, profile=params.profile, subtype=subtype,
-                     detector_version=DETECTOR_VERSION, params=params.as_dict())  # fmt: skip
-    return {
-        "id": ident, "type": EVENT_TYPE, "subtype": subtype, "mmsi": mmsi,
-        "segment_ids": sorted({s for v in vessels for s in v["segment_ids"]}),
-        "start": start, "end": end, "lat": lat, "lon": lon,
-        "duration_h": (end - start) / timedelta(hours=1), "profile": params.profile,
-        "detector_version": DETECTOR_VERSION, "tags": {},
-        "evidence": _evidence(event, vessels, params),
-    }  # fmt: skip
+    return event_row(
+        EVENT_TYPE, subtype=subtype, mmsi=mmsi, start=start, end=end, lat=lat, lon=lon,
+        duration_h=(end - start) / timedelta(hours=1), profile=params.profile,
+        detector_version=DETECTOR_VERSION, id_params=params.as_dict(),
+        segment_ids=sorted({s for v in vessels for s in v["segment_ids"]}), tags={},
+        evidence=_evidence(event, vessels, params),
+    )  # fmt: skip
 
 
 def _evidence(
@@ -300,10 +297,6 @@ def _evidence(
         "params": params.as_dict(),
         "detector_version": DETECTOR_VERSION,
     }
-
-
-def _utc(ms: int) -> datetime:
-    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=int(ms))
 
 
 def _subtype(event: dict[str, Any], params: EncounterParams) -> str:

@@ -7,6 +7,10 @@ CONTRACT (stable; the store, CLI and all detectors rely on it):
   explains it there without a schema change.
 * ``event_id(...)`` gives a stable id: the same input positions and parameters give
   the same id, whichever run, file split or machine.
+* ``event_row(type, ...)`` is the one dict of one event that every detector hands to
+  ``make_events``: every ``EVENTS`` column by keyword, with ``id`` computed by
+  ``event_id`` from the type, subtype, MMSIs, start, profile, detector version and
+  ``id_params`` (what makes the id; not necessarily the parameters in ``evidence``).
 * ``make_events(rows)`` builds an ``EVENTS`` table from plain dicts (one dict per
   event; events are low-cardinality, so dicts are fine here).
 """
@@ -68,6 +72,54 @@ def event_id(
         }
     )
     return hashlib.sha256(key.encode()).hexdigest()[:20]
+
+
+def event_row(
+    event_type: str,
+    *,
+    subtype: str | None,
+    mmsi: Sequence[int],
+    start: datetime,
+    end: datetime | None,
+    lat: float | None,
+    lon: float | None,
+    duration_h: float | None,
+    profile: str,
+    detector_version: str,
+    id_params: Mapping[str, Any],
+    segment_ids: Sequence[str] | None,
+    tags: Mapping[str, Any],
+    evidence: Mapping[str, Any],
+) -> dict[str, Any]:
+    """One event as the dict :func:`make_events` takes; ``id`` from :func:`event_id`.
+
+    ``id_params`` is what :func:`event_id` hashes as ``params``; ``mmsi`` goes into the
+    id and the row as given (both sort it).
+    """
+    return {
+        "id": event_id(
+            event_type,
+            mmsi,
+            start,
+            profile=profile,
+            detector_version=detector_version,
+            params=id_params,
+            subtype=subtype,
+        ),
+        "type": event_type,
+        "subtype": subtype,
+        "mmsi": mmsi,
+        "segment_ids": segment_ids,
+        "start": start,
+        "end": end,
+        "lat": lat,
+        "lon": lon,
+        "duration_h": duration_h,
+        "profile": profile,
+        "detector_version": detector_version,
+        "tags": tags,
+        "evidence": evidence,
+    }
 
 
 def make_events(rows: Iterable[Mapping[str, Any]]) -> pa.Table:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -37,9 +37,9 @@ import polars as pl
 import pyarrow as pa
 from numba import njit
 
-from setori.detect.events import empty_events, event_id, make_events
+from setori.detect.events import empty_events, event_row, make_events
 from setori.detect.reception import cell_keys, raster_cell_deg, reception_raster_of_cells
-from setori.detect.track import Ints, Track, haversine_m, params_evidence
+from setori.detect.track import Ints, Track, haversine_m, params_evidence, utc_from_ms
 from setori.errors import InputError
 from setori.geo.sphere import MPS_PER_KN
 
@@ -512,7 +512,7 @@ def _with_ports(gaps: pl.DataFrame, ports: pl.DataFrame, params: GapParams) -> p
 def _events(gaps: pl.DataFrame, params: GapParams, now_ms: int) -> pa.Table:
     parameters = params_evidence(params)
     id_params = {k: v for k, v in parameters.items() if k != "ports_path"}
-    as_of = datetime.fromtimestamp(now_ms / 1000, tz=UTC)
+    as_of = utc_from_ms(now_ms)
     gaps = gaps.with_columns(
         start=pl.from_epoch("start_ms", time_unit="ms").dt.replace_time_zone("UTC"),
         end=pl.from_epoch("end_ms", time_unit="ms").dt.replace_time_zone("UTC"),
@@ -585,28 +585,19 @@ def _event_row(
     evidence = _evidence(g) | {"parameters": parameters, "detector_version": DETECTOR_VERSION}
     if g["end_ms"] is None:
         evidence["as_of"] = as_of
-    key = {"parameters": id_params, "scope": g["scope"]}
-    return {
-        "id": event_id(
-            "gap",
-            [g["mmsi"]],
-            g["start"],
-            profile=params.profile,
-            detector_version=DETECTOR_VERSION,
-            params=key,
-            subtype=g["subtype"],
-        ),
-        "type": "gap",
-        "subtype": g["subtype"],
-        "mmsi": [g["mmsi"]],
-        "segment_ids": sorted({s for s in (g["start_segment_id"], g["end_segment_id"]) if s}),
-        "start": g["start"],
-        "end": g["end"],
-        "lat": g["start_lat"],
-        "lon": g["start_lon"],
-        "duration_h": round(g["duration_h"], 9),
-        "profile": params.profile,
-        "detector_version": DETECTOR_VERSION,
-        "tags": _tags(g),
-        "evidence": evidence,
-    }
+    return event_row(
+        "gap",
+        subtype=g["subtype"],
+        mmsi=[g["mmsi"]],
+        start=g["start"],
+        end=g["end"],
+        lat=g["start_lat"],
+        lon=g["start_lon"],
+        duration_h=round(g["duration_h"], 9),
+        profile=params.profile,
+        detector_version=DETECTOR_VERSION,
+        id_params={"parameters": id_params, "scope": g["scope"]},
+        segment_ids=sorted({s for s in (g["start_segment_id"], g["end_segment_id"]) if s}),
+        tags=_tags(g),
+        evidence=evidence,
+    )

@@ -36,7 +36,7 @@ import polars as pl
 import pyarrow as pa
 from numba import njit
 
-from setori.detect.events import empty_events, event_id, make_events
+from setori.detect.events import empty_events, event_row, make_events
 from setori.detect.track import (
     Track,
     params_evidence,
@@ -138,30 +138,22 @@ def _event(
     start = utc_from_ms(start_ms)
     end = utc_from_ms(end_ms) if end_ms is not None else start
     evidence_params = dict(_params_evidence(params))
-    return {
-        "id": event_id(
-            "identity",
-            [mmsi],
-            start,
-            profile=params.profile,
-            subtype=subtype,
-            detector_version=DETECTOR_VERSION,
-            params={**evidence_params, "key": key},
-        ),
-        "type": "identity",
-        "subtype": subtype,
-        "mmsi": [mmsi],
-        "segment_ids": segment_ids,
-        "start": start,
-        "end": end,
-        "lat": lat,
-        "lon": lon,
-        "duration_h": (end - start) / timedelta(hours=1),
-        "profile": params.profile,
-        "detector_version": DETECTOR_VERSION,
-        "tags": {"rule": subtype, **(tags or {})},
-        "evidence": {**evidence, "params": evidence_params},
-    }
+    return event_row(
+        "identity",
+        subtype=subtype,
+        mmsi=[mmsi],
+        start=start,
+        end=end,
+        lat=lat,
+        lon=lon,
+        duration_h=(end - start) / timedelta(hours=1),
+        profile=params.profile,
+        detector_version=DETECTOR_VERSION,
+        id_params={**evidence_params, "key": key},
+        segment_ids=segment_ids,
+        tags={"rule": subtype, **(tags or {})},
+        evidence={**evidence, "params": evidence_params},
+    )
 
 
 @lru_cache(maxsize=8)

@@ -28,14 +28,11 @@ import polars as pl
 import pyarrow as pa
 from numba import njit
 
-from setori.detect.events import empty_events, event_id, make_events
-from setori.detect.track import Track, params_evidence
-from setori.errors import InputError
+from setori.detect.events import empty_events, event_row, make_events
+from setori.detect.track import Track, params_evidence, require_param
+from setori.geo.sphere import EARTH_RADIUS_M, MPS_PER_KN
 
 DETECTOR_VERSION = "loitering/2"  # 2: centre and radius from the settled positions
-EARTH_RADIUS_M = 6_371_008.8
-METRES_PER_NM = 1852.0
-MPS_PER_KN = METRES_PER_NM / 3600.0
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 Ints32 = npt.NDArray[np.int32]
@@ -73,13 +70,13 @@ class LoiteringParams:
     anchored_radius_m: float = 500.0
 
     def __post_init__(self) -> None:
-        _require(self.profile in ("gfw", "dprk"), "profile 'gfw' or 'dprk'", self.profile)
-        _require(0 < self.anchored_speed_kn <= self.max_speed_kn, "0 < anchored <= max", self)
-        _require(self.min_duration > timedelta(0), "min_duration > 0", self.min_duration)
-        _require(self.bucket >= timedelta(minutes=1), "bucket >= 1 min", self.bucket)
-        _require(self.max_silence > timedelta(0), "max_silence > 0", self.max_silence)
-        _require(self.thinning >= timedelta(0), "thinning >= 0", self.thinning)
-        _require(self.anchored_radius_m > 0, "anchored_radius_m > 0", self.anchored_radius_m)
+        require_param(self.profile in ("gfw", "dprk"), "profile 'gfw' or 'dprk'", self.profile)
+        require_param(0 < self.anchored_speed_kn <= self.max_speed_kn, "0 < anchored <= max", self)
+        require_param(self.min_duration > timedelta(0), "min_duration > 0", self.min_duration)
+        require_param(self.bucket >= timedelta(minutes=1), "bucket >= 1 min", self.bucket)
+        require_param(self.max_silence > timedelta(0), "max_silence > 0", self.max_silence)
+        require_param(self.thinning >= timedelta(0), "thinning >= 0", self.thinning)
+        require_param(self.anchored_radius_m > 0, "anchored_radius_m > 0", self.anchored_radius_m)
 
     @classmethod
     def gfw(cls) -> LoiteringParams:
@@ -90,11 +87,6 @@ class LoiteringParams:
     def dprk(cls) -> LoiteringParams:
         """The DPRK-sensitive profile: bridges silences up to 2 h."""
         return replace(cls(), profile="dprk", max_silence=timedelta(hours=2))
-
-
-def _require(ok: bool, expected: str, seen: object) -> None:
-    if not ok:
-        raise InputError(f"invalid detector parameters: expected {expected}, got {seen!r}")
 
 
 def detect_loitering(
@@ -495,27 +487,19 @@ def _event_row(
         "parameters": parameters,
         "detector_version": DETECTOR_VERSION,
     }
-    return {
-        "id": event_id(
-            "loitering",
-            [run["mmsi"]],
-            run["start"],
-            profile=params.profile,
-            detector_version=DETECTOR_VERSION,
-            params=parameters,
-            subtype=run["subtype"],
-        ),
-        "type": "loitering",
-        "subtype": run["subtype"],
-        "mmsi": [run["mmsi"]],
-        "segment_ids": [run["segment_id"]],
-        "start": run["start"],
-        "end": run["end"],
-        "lat": run["lat"],
-        "lon": run["lon"],
-        "duration_h": round(run["hours"], 9),
-        "profile": params.profile,
-        "detector_version": DETECTOR_VERSION,
-        "tags": {},
-        "evidence": evidence,
-    }
+    return event_row(
+        "loitering",
+        subtype=run["subtype"],
+        mmsi=[run["mmsi"]],
+        start=run["start"],
+        end=run["end"],
+        lat=run["lat"],
+        lon=run["lon"],
+        duration_h=round(run["hours"], 9),
+        profile=params.profile,
+        detector_version=DETECTOR_VERSION,
+        id_params=parameters,
+        segment_ids=[run["segment_id"]],
+        tags={},
+        evidence=evidence,
+    )

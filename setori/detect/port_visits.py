@@ -41,7 +41,7 @@ import polars as pl
 import pyarrow as pa
 from numba import njit
 
-from setori.detect.events import empty_events, event_id, make_events
+from setori.detect.events import empty_events, event_row, make_events
 from setori.detect.track import Track, params_evidence, require_param, utc_from_ms
 from setori.errors import InputError
 from setori.geo.places import PlaceIndex, load_places
@@ -313,36 +313,27 @@ def _event_row(
     place = places.table.row(int(visit["place"]), named=True)
     start, last = utc_from_ms(visit["start_ms"]), utc_from_ms(visit["last_ms"])
     evidence_params = params_evidence(params)
-    subtype = f"confidence_{visit['confidence']}"
-    return {
-        "id": event_id(
-            "port_visit",
-            [visit["mmsi"]],
-            start,
-            profile=params.profile,
-            detector_version=DETECTOR_VERSION,
-            params=evidence_params,
-            subtype=subtype,
-        ),
-        "type": "port_visit",
-        "subtype": subtype,
-        "mmsi": [visit["mmsi"]],
-        "segment_ids": [visit["track"]],
-        "start": start,
-        "end": None if visit["open"] else last,
-        "lat": place["lat"],
-        "lon": place["lon"],
-        "duration_h": (last - start) / timedelta(hours=1),
-        "profile": params.profile,
-        "detector_version": DETECTOR_VERSION,
-        "tags": {
+    return event_row(
+        "port_visit",
+        subtype=f"confidence_{visit['confidence']}",
+        mmsi=[visit["mmsi"]],
+        start=start,
+        end=None if visit["open"] else last,
+        lat=place["lat"],
+        lon=place["lon"],
+        duration_h=(last - start) / timedelta(hours=1),
+        profile=params.profile,
+        detector_version=DETECTOR_VERSION,
+        id_params=evidence_params,
+        segment_ids=[visit["track"]],
+        tags={
             "port_name": place["name"],
             "port_kind": place["kind"],
             "port_iso3": place["iso3"],
             "confidence": visit["confidence"],
         },
-        "evidence": _evidence(visit, place, evidence_params),
-    }
+        evidence=_evidence(visit, place, evidence_params),
+    )
 
 
 def _evidence(

@@ -33,9 +33,8 @@ from numba import njit
 from setori.detect.encounter_params import EncounterParams
 from setori.detect.track import Track
 from setori.errors import InputError
+from setori.geo.sphere import EARTH_RADIUS_M, MPS_PER_KN
 
-EARTH_RADIUS_M = 6_371_008.8
-MPS_PER_KN = 1852.0 / 3600.0
 #: Tick kinds: observed (at or between close positions), interpolated across a slow gap,
 #: dead-reckoned past a segment end.
 KIND_OBSERVED, KIND_SLOW_GAP, KIND_EXTRAPOLATED = 0, 1, 2

@@ -24,7 +24,7 @@ import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
 
-from setori.detect.events import empty_events, event_id, make_events
+from setori.detect.events import empty_events, event_row, make_events
 from setori.detect.port_visits import port_track
 from setori.detect.track import Track, params_evidence, require_param, utc_from_ms
 from setori.geo.zones import ZoneLayer, load_zones
@@ -160,39 +160,30 @@ def _event_row(
     evidence_params: dict[str, Any],
 ) -> dict[str, Any]:
     start, last = utc_from_ms(run["first_ts_ms"]), utc_from_ms(run["last_ts_ms"])
-    entry_observed = run["before_ts_ms"] is not None
     silence_ms = run["max_silence_ms"]
-    return {
-        "id": event_id(
-            "zone",
-            [run["mmsi"]],
-            start,
-            profile=params.profile,
-            detector_version=DETECTOR_VERSION,
-            params={**evidence_params, "zone": zone["name"]},
-            subtype=zone["kind"],
-        ),
-        "type": "zone",
-        "subtype": zone["kind"],
-        "mmsi": [run["mmsi"]],
-        "segment_ids": [run["track"]],
-        "start": start,
-        "end": last if run["after_ts_ms"] is not None else None,
-        "lat": run["first_lat"],
-        "lon": run["first_lon"],
-        "duration_h": (last - start) / timedelta(hours=1),
-        "profile": params.profile,
-        "detector_version": DETECTOR_VERSION,
-        "tags": {
+    return event_row(
+        "zone",
+        subtype=zone["kind"],
+        mmsi=[run["mmsi"]],
+        start=start,
+        end=last if run["after_ts_ms"] is not None else None,
+        lat=run["first_lat"],
+        lon=run["first_lon"],
+        duration_h=(last - start) / timedelta(hours=1),
+        profile=params.profile,
+        detector_version=DETECTOR_VERSION,
+        id_params={**evidence_params, "zone": zone["name"]},
+        segment_ids=[run["track"]],
+        tags={
             "zone_name": zone["name"],
             "zone_kind": zone["kind"],
-            "entry_observed": entry_observed,
+            "entry_observed": run["before_ts_ms"] is not None,
         },
-        "evidence": {
+        evidence={
             "zone": zone,
             "n_positions": run["n_positions"],
             "max_silence_inside_h": None if silence_ms is None else silence_ms / 3_600_000,
             **{key: _point(run, key) for key in ("before", "first", "last", "after")},
             "params": evidence_params,
         },
-    }
+    )
