@@ -53,11 +53,12 @@ def tracks(con: duckdb.DuckDBPyConnection, where: TrackFilter = TrackFilter()) -
 
 
 def segmented_positions(con: duckdb.DuckDBPyConnection, where: TrackFilter) -> pa.Table:
-    """Positions with a ``segment_id`` (the detectors' input), in (mmsi, ts) order."""
+    """Positions with a ``segment_id`` (the detectors' input), in (segment_id, ts, row_id)
+    order: the order :class:`setori.detect.track.Track` sorts into, so it need not sort."""
     cond, params = where.where()
     return con.sql(
         f"""SELECT p.*, s.segment_id FROM positions p JOIN segments s USING (row_id)
-        WHERE s.segment_id IS NOT NULL AND {cond} ORDER BY p.mmsi, p.ts, p.row_id""",
+        WHERE s.segment_id IS NOT NULL AND {cond} ORDER BY s.segment_id, p.ts, p.row_id""",
         params=params,
     ).to_arrow_table()
 
