@@ -863,7 +863,7 @@ def _plant_zone_entries(plan: _Plan) -> None:
         ]
         _finish_all(plan, [track(mmsi, when, *at, legs)])
         window = (when + timedelta(hours=inside_h[0]), when + timedelta(hours=inside_h[1]))
-        plan.truth.append(Truth("zone", (mmsi,), *window, zone))
+        plan.truth.append(Truth("zone_entry", (mmsi,), *window, zone))
 
 
 def _plant_dark_approaches(plan: _Plan) -> None:

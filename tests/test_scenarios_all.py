@@ -27,7 +27,7 @@ import pytest
 from scenarios import Score, World, matches, negatives_reported, score, world
 
 from setori.detect.context import default_view
-from setori.detect.run import PROFILES, Detection, detect
+from setori.detect.run import EVENT_TYPES, PROFILES, Detection, detect
 
 SEEDS = (1, 2, 3)
 MIN_SCORE = 0.95
@@ -54,7 +54,8 @@ def totals(profile: str) -> dict[str, Score]:
 @pytest.mark.parametrize("profile", PROFILES)
 def test_every_planted_type_is_found_precisely(profile: str) -> None:
     scores = totals(profile)
-    assert set(scores) == {
+    # every type is planted, and every event type is a name `--type` / EventFilter accept
+    assert set(scores) == set(EVENT_TYPES) == {
         "dark_approach",
         "dark_rendezvous",
         "encounter",
@@ -62,7 +63,7 @@ def test_every_planted_type_is_found_precisely(profile: str) -> None:
         "identity",
         "loitering",
         "port_visit",
-        "zone",
+        "zone_entry",
     }
     for kind, s in scores.items():
         assert s.planted > 0, kind

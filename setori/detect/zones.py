@@ -70,7 +70,7 @@ def detect_zone_entries(
     params: ZoneEntryParams | None = None,
     zones: ZoneLayer | None = None,
 ) -> pa.Table:
-    """One event per run of a track's positions inside a watched zone (type ``zone``).
+    """One event per run of a track's positions inside a watched zone (type ``zone_entry``).
 
     One pass finds the positions inside each zone's bounding box, and only those take the
     exact polygon test (:meth:`ZoneLayer.inside_rows`, the points of
@@ -162,7 +162,7 @@ def _event_row(
     start, last = utc_from_ms(run["first_ts_ms"]), utc_from_ms(run["last_ts_ms"])
     silence_ms = run["max_silence_ms"]
     return event_row(
-        "zone",
+        "zone_entry",
         subtype=zone["kind"],
         mmsi=[run["mmsi"]],
         start=start,
