@@ -109,3 +109,11 @@ def test_overlap_below_one_day_and_naive_times_are_refused() -> None:
         detect_windowed(load, t0, t0 + CORE, window=CORE, overlap=timedelta(hours=12))
     with pytest.raises(InputError, match="timezone-aware"):
         detect_windowed(load, datetime(2024, 1, 1), t0, window=CORE)
+
+
+def test_windowed_counts_per_detector_are_the_whole_data_counts() -> None:
+    w = long_world()
+    whole = detect(w.positions.to_arrow()).counts
+    windowed = detect_windowed(load, w.start, w.end + timedelta(minutes=1), window=CORE).counts
+    assert windowed == whole
+    assert whole["zone_entry"] > 0 and whole["encounter"] > 0

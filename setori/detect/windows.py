@@ -40,8 +40,6 @@ from setori.errors import InputError
 log = logging.getLogger("setori.detect")
 
 MIN_OVERLAP = timedelta(days=1)
-#: Event ``type`` of each detector whose name differs.
-_EVENT_TYPE = {"zone_entry": "zone"}
 #: What makes a continuation the same event (besides overlapping in time).
 _SAME_EVENT = ["type", "subtype", "mmsi", "segment_ids"]
 
@@ -167,4 +165,4 @@ def _extend(events: pa.Table, continuations: pa.Table) -> pa.Table:
 
 def _counts(events: pa.Table, wanted: Sequence[str]) -> dict[str, int]:
     types = pl.DataFrame(events)["type"] if events.num_rows else pl.Series([], dtype=pl.String)
-    return {name: int((types == _EVENT_TYPE.get(name, name)).sum()) for name in wanted}
+    return {name: int((types == name).sum()) for name in wanted}
