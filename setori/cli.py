@@ -439,11 +439,22 @@ def _run_detect(
         with Progress(*columns, console=console, disable=quiet, transient=True) as progress:
             task = progress.add_task("reading tracks", total=None)
 
+            window = [""]
+
             def step(name: str) -> None:
-                progress.update(task, description=f"detecting {name}")
+                progress.update(task, description=f"{window[0]}detecting {name}")
+
+            def next_window(c0: datetime, c1: datetime) -> None:
+                window[0] = f"window {c0:%Y-%m-%d %H:%M} to {c1:%Y-%m-%d %H:%M}: "
+                progress.update(task, description=f"{window[0]}reading tracks")
 
             found = pipeline.run_detection(
-                con, profile=profile, types=types, where=where, on_detector=step
+                con,
+                profile=profile,
+                types=types,
+                where=where,
+                on_detector=step,
+                on_window=next_window,
             )
     finally:
         con.close()
@@ -487,7 +498,9 @@ def detect(
     """Detect encounters, loitering, AIS gaps, port visits, zone entries and identity anomalies.
 
     Events are stored with their evidence and context tags; re-running replaces the events of
-    the same scope (profile, types, window), never duplicates them.
+    the same scope (profile, types, window), never duplicates them. A scope of more than
+    20 M positions ($SETORI_DETECT_ROWS) is read and detected by time windows with a day of
+    overlap, so memory stays bounded; events longer than a day may then end at a window edge.
 
     Example:
 

@@ -7,10 +7,12 @@ the store; the CLI and the Python API call these functions.
 from __future__ import annotations
 
 import logging
+import math
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -19,6 +21,7 @@ import pyarrow as pa
 
 from setori import schema
 from setori.detect.run import Detection, check_request, detect
+from setori.detect.windows import MIN_OVERLAP, detect_windowed
 from setori.ingest.batch import IngestBatch
 from setori.ingest.rowid import position_row_ids
 from setori.ingest.sources import ReadOptions, read_source, source_name
@@ -34,6 +37,8 @@ log = logging.getLogger("setori.ingest")
 ProgressHook = Callable[[str, IngestBatch, int], None]
 #: Positions segmented per transaction (bounded memory); ``$SETORI_SEGMENT_ROWS`` overrides.
 SEGMENT_PARTITION_ROWS = int(os.environ.get("SETORI_SEGMENT_ROWS", 2_000_000))
+#: Most positions ``run_detection`` reads at once; a larger scope runs by time windows.
+DETECT_WINDOW_ROWS = int(os.environ.get("SETORI_DETECT_ROWS", 20_000_000))
 
 
 @dataclass(slots=True)
@@ -134,21 +139,78 @@ def run_detection(
     types: tuple[str, ...] = (),
     where: TrackFilter | None = None,
     on_detector: Callable[[str], None] | None = None,
+    on_window: Callable[[datetime, datetime], None] | None = None,
+    max_rows: int | None = None,
 ) -> Detection:
     """Detect events over the stored tracks in ``where`` and replace them in the store.
 
     Only segmented positions are used (rows the segmenter dropped as single-point jumps are
     not evidence of movement). Re-running with the same inputs and parameters replaces the
     events of that scope, so ids stay stable and nothing is duplicated.
+
+    A scope of more than ``max_rows`` positions (default ``DETECT_WINDOW_ROWS``, 20 M,
+    ``$SETORI_DETECT_ROWS``) is detected by time windows
+    (:func:`setori.detect.windows.detect_windowed`: cores sized to hold about ``max_rows``
+    positions with one day of overlap on each side), so memory stays bounded whatever the
+    store holds; ``on_window(c0, c1)`` is called before each core.
     """
     wanted = check_request(profile, types)
     update_segments(con)
     where = where or TrackFilter()
-    positions = queries.segmented_positions(con, where)
-    statics = queries.statics_for(con, where)
-    found = detect(positions, statics, profile=profile, types=wanted, on_detector=on_detector)
+    limit = max_rows or DETECT_WINDOW_ROWS
+    rows, first, last = queries.segmented_span(con, where)
+    if rows <= limit or first is None or last is None:
+        positions = queries.segmented_positions(con, where)
+        statics = queries.statics_for(con, where)
+        found = detect(positions, statics, profile=profile, types=wanted, on_detector=on_detector)
+    else:
+        found = _detect_by_windows(
+            con, where, (rows, first, last), limit, profile, wanted, on_detector, on_window
+        )
     scope = EventFilter(
         types=wanted, profile=profile, since=where.since, until=where.until, bbox=where.bbox
     )
     replace_events(con, found.events, scope)
     return found
+
+
+def window_core(rows: int, first: datetime, last: datetime, max_rows: int) -> timedelta:
+    """The core length whose windows (core plus a day of overlap each side) hold about
+    ``max_rows`` of ``rows`` positions spread evenly from ``first`` to ``last`` (>= 1 day)."""
+    days = max((last - first) / timedelta(days=1), 1 / 24)
+    per_day = rows / days
+    core_days = math.floor(max_rows / per_day - 2 * MIN_OVERLAP / timedelta(days=1))
+    return timedelta(days=max(1, core_days))
+
+
+def _detect_by_windows(
+    con: duckdb.DuckDBPyConnection,
+    where: TrackFilter,
+    span: tuple[int, datetime, datetime],
+    max_rows: int,
+    profile: str,
+    wanted: tuple[str, ...],
+    on_detector: Callable[[str], None] | None,
+    on_window: Callable[[datetime, datetime], None] | None,
+) -> Detection:
+    rows, first, last = span
+
+    def within(t0: datetime, t1: datetime) -> TrackFilter:
+        since = t0 if where.since is None else max(t0, where.since)
+        until = t1 if where.until is None else min(t1, where.until)
+        return replace(where, since=since, until=until)
+
+    core = window_core(rows, first, last, max_rows)
+    log.info("detecting %d positions by windows of %s", rows, core)
+    return detect_windowed(
+        lambda t0, t1: queries.segmented_positions(con, within(t0, t1)),
+        first,
+        last + timedelta(milliseconds=1),
+        window=core,
+        overlap=MIN_OVERLAP,
+        profile=profile,
+        types=wanted,
+        load_statics=lambda t0, t1: queries.statics_for(con, within(t0, t1)),
+        on_window=on_window,
+        on_detector=on_detector,
+    )

@@ -63,6 +63,19 @@ def segmented_positions(con: duckdb.DuckDBPyConnection, where: TrackFilter) -> p
     ).to_arrow_table()
 
 
+def segmented_span(
+    con: duckdb.DuckDBPyConnection, where: TrackFilter
+) -> tuple[int, datetime | None, datetime | None]:
+    """How many segmented positions ``where`` holds, and their first and last time."""
+    cond, params = where.where()
+    row = con.sql(
+        f"""SELECT count(*), min(p.ts), max(p.ts) FROM positions p JOIN segments s
+        USING (row_id) WHERE s.segment_id IS NOT NULL AND {cond}""",
+        params=params,
+    ).fetchall()[0]
+    return int(row[0]), row[1], row[2]
+
+
 def statics_for(con: duckdb.DuckDBPyConnection, where: TrackFilter) -> pa.Table:
     """Static reports of the MMSIs and time window in ``where`` (bbox not applied)."""
     cond, params = replace(where, bbox=None).where(table="")
