@@ -55,16 +55,20 @@ def totals(profile: str) -> dict[str, Score]:
 def test_every_planted_type_is_found_precisely(profile: str) -> None:
     scores = totals(profile)
     # every type is planted, and every event type is a name `--type` / EventFilter accept
-    assert set(scores) == set(EVENT_TYPES) == {
-        "dark_approach",
-        "dark_rendezvous",
-        "encounter",
-        "gap",
-        "identity",
-        "loitering",
-        "port_visit",
-        "zone_entry",
-    }
+    assert (
+        set(scores)
+        == set(EVENT_TYPES)
+        == {
+            "dark_approach",
+            "dark_rendezvous",
+            "encounter",
+            "gap",
+            "identity",
+            "loitering",
+            "port_visit",
+            "zone_entry",
+        }
+    )
     for kind, s in scores.items():
         assert s.planted > 0, kind
         assert s.precision >= MIN_SCORE and s.recall >= MIN_SCORE, (kind, s)
