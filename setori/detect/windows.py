@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import polars as pl
@@ -45,6 +47,20 @@ _SAME_EVENT = ["type", "subtype", "mmsi", "segment_ids"]
 
 LoadWindow = Callable[[datetime, datetime], Positions]
 LoadStatics = Callable[[datetime, datetime], pa.Table | None]
+
+
+@dataclass(frozen=True, slots=True)
+class ParquetWindows:
+    """A picklable ``load_window`` over Parquet files of positions (a path, folder glob or
+    list of paths, as :func:`polars.scan_parquet` takes), each window read with a predicate
+    on ``ts`` (row groups outside it are skipped)."""
+
+    source: str | tuple[str, ...]
+
+    def __call__(self, t0: datetime, t1: datetime) -> pl.DataFrame:
+        ts = pl.col("ts")
+        files = list(self.source) if isinstance(self.source, tuple) else self.source
+        return pl.scan_parquet(files).filter((ts >= t0) & (ts < t1)).collect()
 
 
 def cores(start: datetime, end: datetime, window: timedelta) -> Iterator[tuple[datetime, datetime]]:
@@ -68,6 +84,7 @@ def detect_windowed(
     load_statics: LoadStatics | None = None,
     on_window: Callable[[datetime, datetime], None] | None = None,
     on_detector: Callable[[str], None] | None = None,
+    executor: Executor | None = None,
 ) -> Detection:
     """Events starting in ``[start, end)``, detected window by window (module docstring).
 
@@ -76,24 +93,81 @@ def detect_windowed(
     ``load_statics(t0, t1)`` the static reports, when given. ``on_window(c0, c1)`` is
     called before each core is processed, ``on_detector(name)`` before each detector runs
     (as in :func:`~setori.detect.run.detect`).
+
+    With an ``executor`` (any :class:`concurrent.futures.Executor`: a process pool with the
+    ``spawn`` start method (forking a process that runs Polars' thread pool can deadlock),
+    or a Dask cluster's ``distributed.Client(...).get_executor()``), the windows are detected in
+    parallel, each where the executor runs it, and merged here in time order: the same
+    events as one after the other. The loaders must then be picklable (Dask pickles with
+    cloudpickle, so lambdas do; a process pool needs module-level functions or objects),
+    each worker holds one window's positions, and ``on_detector`` is not called;
+    ``on_window`` is called as each core's events arrive.
     """
     _check(start, end, window, overlap)
     wanted = check_request(profile, types)
+    jobs = [
+        (core, _WindowJob(load_window, load_statics, core[0] - overlap, core[1] + overlap))
+        for core in cores(start, end, window)
+    ]
+    if executor is None:
+        results: Iterator[pa.Table] = (
+            _run_job(job, profile, wanted, on_window, on_detector, core) for core, job in jobs
+        )
+    else:
+        futures = [executor.submit(job.detect, profile, wanted) for _, job in jobs]
+        results = (_arrived(f, core, on_window) for f, (core, _) in zip(futures, jobs, strict=True))
     kept = empty_events()
-    for c0, c1 in cores(start, end, window):
-        if on_window is not None:
-            on_window(c0, c1)
-        t0, t1 = c0 - overlap, c1 + overlap
-        statics = load_statics(t0, t1) if load_statics is not None else None
-        positions = load_window(t0, t1)
-        events = detect(
-            positions, statics, profile=profile, types=wanted, on_detector=on_detector
-        ).events
-        del positions
+    for (c0, c1), events in zip((core for core, _ in jobs), results, strict=True):
         inside, before = _split_by_start(events, c0, c1)
         kept = _extend(_once([kept, inside]), before)
         log.info("window %s - %s: %d events kept", c0, c1, inside.num_rows)
     return Detection(events=kept, counts=_counts(kept, wanted))
+
+
+@dataclass(frozen=True, slots=True)
+class _WindowJob:
+    """One window's loading and detection, picklable when its loaders are."""
+
+    load_window: LoadWindow
+    load_statics: LoadStatics | None
+    t0: datetime
+    t1: datetime
+
+    def detect(
+        self,
+        profile: str,
+        types: Sequence[str],
+        on_detector: Callable[[str], None] | None = None,
+    ) -> pa.Table:
+        statics = self.load_statics(self.t0, self.t1) if self.load_statics is not None else None
+        positions = self.load_window(self.t0, self.t1)
+        return detect(
+            positions, statics, profile=profile, types=types, on_detector=on_detector
+        ).events
+
+
+def _run_job(
+    job: _WindowJob,
+    profile: str,
+    wanted: Sequence[str],
+    on_window: Callable[[datetime, datetime], None] | None,
+    on_detector: Callable[[str], None] | None,
+    core: tuple[datetime, datetime],
+) -> pa.Table:
+    if on_window is not None:
+        on_window(*core)
+    return job.detect(profile, wanted, on_detector)
+
+
+def _arrived(
+    future: Future[pa.Table],
+    core: tuple[datetime, datetime],
+    on_window: Callable[[datetime, datetime], None] | None,
+) -> pa.Table:
+    events = future.result()
+    if on_window is not None:
+        on_window(*core)
+    return events
 
 
 def _check(start: datetime, end: datetime, window: timedelta, overlap: timedelta) -> None:
