@@ -211,24 +211,13 @@ def _courses(track: Track, row_ids: pl.Series) -> dict[int, dict[str, Any]]:
     """For each wanted row: reported COG and SOG, and the bearing of the steps in and out."""
     steps = track.steps
     wanted = row_ids.unique().implode()
-    into = steps.filter(pl.col("row_id").is_in(wanted) & pl.col("prev_row_id").is_not_null())
-    out_of = steps.filter(pl.col("prev_row_id").is_in(wanted))
-    source = track.source
-    cog = pl.col("cog_deg") if "cog_deg" in source.columns else pl.lit(None)
-    reported = (
-        source.filter(pl.col("row_id").cast(pl.UInt64).is_in(wanted))
-        .select(pl.col("row_id").cast(pl.UInt64), cog.cast(pl.Float64).alias("cog_deg"))
-        .unique("row_id", keep="first")
-    )
-    found: dict[int, dict[str, Any]] = {
-        r["row_id"]: {"cog_deg": r["cog_deg"]} for r in reported.iter_rows(named=True)
-    }
+    found: dict[int, dict[str, Any]] = {}
     for r in steps.filter(pl.col("row_id").is_in(wanted)).iter_rows(named=True):
-        found.setdefault(r["row_id"], {})["sog_kn"] = r["sog_kn"]
-    for r in into.iter_rows(named=True):
-        bearing = initial_bearing_deg(r["prev_lat"], r["prev_lon"], r["lat"], r["lon"])
-        found.setdefault(r["row_id"], {})["bearing_in_deg"] = bearing
-    for r in out_of.iter_rows(named=True):
+        at = found.setdefault(r["row_id"], {"cog_deg": r["cog_deg"], "sog_kn": r["sog_kn"]})
+        if r["prev_row_id"] is not None:
+            bearing = initial_bearing_deg(r["prev_lat"], r["prev_lon"], r["lat"], r["lon"])
+            at["bearing_in_deg"] = bearing
+    for r in steps.filter(pl.col("prev_row_id").is_in(wanted)).iter_rows(named=True):
         bearing = initial_bearing_deg(r["prev_lat"], r["prev_lon"], r["lat"], r["lon"])
         found.setdefault(r["prev_row_id"], {})["bearing_out_deg"] = bearing
     return found

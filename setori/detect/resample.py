@@ -94,8 +94,7 @@ def segment_positions_of(positions: pa.Table | pl.DataFrame | Track) -> SegmentP
     if isinstance(positions, Track):
         df = _canonical_track(positions)
         ids = df["segment_id"].unique(maintain_order=True)  # the Track's order: sorted
-        code = df["seg"].to_numpy().astype(np.int64)
-        code = code - code[0] if len(code) and code[0] else code
+        code = df["seg"].to_numpy().astype(np.int64)  # 0-based and dense, as Track makes it
         df = df.drop("seg")
     else:
         df = _canonical(

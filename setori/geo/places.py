@@ -359,22 +359,15 @@ def _nearest_in_cells(
 ) -> tuple[Ints, Floats]:  # fmt: skip  # pragma: no cover - numba
     """Per point: nearest place listed in its cell (row; -1 none, -2 ask the KD-tree) and
     chord (inf when none), unit vectors computed here (:func:`_unit_vector`)."""
+    slot = _cell_slots(lat, lon, keys, coarse, columns, cell_deg)
     index = np.empty(lat.size, np.int64)
-    chord = np.empty(lat.size)
-    last_key, last_slot = -1, _NO_PLACE
+    chord = np.full(lat.size, math.inf)
     for i in range(lat.size):
-        index[i], chord[i] = _NO_PLACE, math.inf
-        if not (math.isfinite(lat[i]) and math.isfinite(lon[i])):
-            index[i] = _ASK_TREE
+        if slot[i] < 0:  # _NO_PLACE or _ASK_TREE, as the slot says
+            index[i] = slot[i]
             continue
-        key = _cell_key(lat[i], lon[i], columns, cell_deg)
-        if key != last_key:
-            last_key, last_slot = key, _find_slot(key, keys, coarse, columns)
-        if last_slot >= 0:
-            x, y, z = _unit_vector(lat[i], lon[i])
-            index[i], chord[i] = _scan_cell(
-                x, y, z, last_slot, start, rows, reach, centre, place_xyz
-            )
+        x, y, z = _unit_vector(lat[i], lon[i])
+        index[i], chord[i] = _scan_cell(x, y, z, slot[i], start, rows, reach, centre, place_xyz)
     return index, chord
 
 
