@@ -1,4 +1,4 @@
-"""Benchmark setori.ingest.ais_decode.decode against pyais on real AIS.
+"""Benchmark setori.ingest.nmea.ais_decode.decode against pyais on real AIS.
 
 Takes the larger (by AIS sentence count) of the two big real NMEA captures in the
 shared data folder, keeps its single-part !AIVDM/!AIVDO sentences, and repeats
@@ -40,7 +40,7 @@ import numpy.typing as npt
 import pyais
 import pyarrow as pa
 
-from setori.ingest.ais_decode import POSITION_TYPES, decode
+from setori.ingest.nmea.ais_decode import POSITION_TYPES, decode
 
 T = TypeVar("T")
 SHARED_DATA = Path(os.environ.get("SETORI_SHARED_DATA", "/work/shared/data"))

@@ -1,4 +1,4 @@
-"""Oracle tests for :mod:`setori.ingest.ais_decode` against pyais.
+"""Oracle tests for :mod:`setori.ingest.nmea.ais_decode` against pyais.
 
 Fixture strategy: every real NMEA file under the shared data folder
 (``/work/shared/data``, see its SOURCES.md section 1; override with
@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from pyais.stream import IterMessages
 
 from setori.errors import SetoriError
-from setori.ingest.ais_decode import (
+from setori.ingest.nmea.ais_decode import (
     DECODED_POSITIONS,
     DECODED_STATICS,
     POSITION_TYPES,

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from setori import ids
 from setori.errors import InputError
-from setori.ingest.nmea import read_nmea
+from setori.ingest.nmea.read import read_nmea
 from setori.schema import STATICS
 from setori.screen.identity import (
     OBSERVATIONS,

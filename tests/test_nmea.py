@@ -28,7 +28,7 @@ from pyais.stream import IterMessages
 from setori import schema
 from setori.errors import SetoriError, UnreadableInputError
 from setori.ingest.batch import IngestBatch
-from setori.ingest.nmea import read_nmea
+from setori.ingest.nmea.read import read_nmea
 
 NMEA_FILES = [
     "dma-aislib/stream_example.txt",

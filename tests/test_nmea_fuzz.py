@@ -17,7 +17,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from setori.ingest.nmea import read_nmea
+from setori.ingest.nmea.read import read_nmea
 
 SLICES = Path(__file__).parent / "data" / "nmea"
 VALID = (SLICES / "amsa-tag-c-checksum-00.nmea").read_bytes().splitlines()

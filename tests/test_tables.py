@@ -25,9 +25,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from setori.errors import MappingError, UnknownFormatError
-from setori.ingest import tables
 from setori.ingest.batch import IngestBatch
 from setori.ingest.formats import sniff_format
+from setori.ingest.tables import read as tables
 
 TABLES_DATA = Path(__file__).parent / "data" / "tables"
 DMA_FIXTURE = TABLES_DATA / "dma_aisdk_handmade.csv"
@@ -597,7 +597,7 @@ def pc_unique(table: pa.Table, column: str) -> int:
 
 
 def test_wkb_variants_and_geoarrow_points() -> None:
-    from setori.ingest.parquet import geometry_lon_lat
+    from setori.ingest.tables.parquet import geometry_lon_lat
 
     wkb = pa.array(
         [
@@ -662,7 +662,7 @@ def test_generic_csv_times_with_offsets_and_unix_milliseconds() -> None:
 
 def test_derived_motion_agrees_with_reported_sog_and_cog(shared_data: Path) -> None:
     """The .traj derivation, applied to a MarineCadastre file, matches what the ships reported."""
-    from setori.ingest.traj import with_derived_motion
+    from setori.ingest.tables.traj import with_derived_motion
 
     path = shared_data / "tracktable-noaa" / "NYHarbor_2020_06_30_first_hour.csv"
     reported = read_all(tables.read_marinecadastre(path.open("rb"), "nyh")).positions

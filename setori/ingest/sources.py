@@ -110,19 +110,19 @@ def _dispatch(
 ) -> Iterator[IngestBatch]:
     chunk_bytes = options.batch_bytes
     if fmt == "nmea":
-        from setori.ingest.nmea import read_nmea
+        from setori.ingest.nmea.read import read_nmea
 
         return read_nmea(stream, name, chunk_bytes=chunk_bytes, default_ts=options.default_ts)
     if fmt == "parquet":
-        from setori.ingest.parquet import read_parquet
+        from setori.ingest.tables.parquet import read_parquet
 
         mapping = dict(options.mapping) or None
         return read_parquet(path, name, mapping=mapping, batch_rows=options.batch_rows)
     if fmt == "traj":
-        from setori.ingest.traj import read_traj
+        from setori.ingest.tables.traj import read_traj
 
         return read_traj(stream, name, chunk_bytes=chunk_bytes)
-    from setori.ingest import tables
+    from setori.ingest.tables import read as tables
 
     if fmt == "csv":
         return tables.read_generic_csv(

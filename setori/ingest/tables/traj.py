@@ -23,8 +23,8 @@ import polars as pl
 import pyarrow as pa
 
 from setori.ingest.batch import IngestBatch
-from setori.ingest.csv_checks import RowSpec, assemble, quarantine_table
-from setori.ingest.csv_lines import CHUNK_BYTES, Lines, iter_lines
+from setori.ingest.tables.checks import RowSpec, assemble, quarantine_table
+from setori.ingest.tables.lines import CHUNK_BYTES, Lines, iter_lines
 
 EARTH_RADIUS_M = 6_371_008.8
 METRES_PER_NM = 1852.0

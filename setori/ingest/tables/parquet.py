@@ -22,9 +22,9 @@ import pyarrow.parquet as pq
 
 from setori.errors import MappingError, UnreadableInputError
 from setori.ingest.batch import IngestBatch
-from setori.ingest.csv_checks import assemble
-from setori.ingest.csv_plan import REQUIRED, TablePlan, mapping_plan
-from setori.ingest.csv_values import FIELD_KINDS
+from setori.ingest.tables.checks import assemble
+from setori.ingest.tables.plan import REQUIRED, TablePlan, mapping_plan
+from setori.ingest.tables.values import FIELD_KINDS
 
 BATCH_ROWS = 1_000_000
 _LONLAT_CRS = {("EPSG", "4326"), ("OGC", "CRS84")}

@@ -1,6 +1,6 @@
 """The known AIS CSV layouts: MarineCadastre (NOAA), Danish Maritime Authority, AISdb.
 
-Each ``*_plan(header)`` returns the :class:`~setori.ingest.csv_plan.TablePlan` for a
+Each ``*_plan(header)`` returns the :class:`~setori.ingest.tables.plan.TablePlan` for a
 file with that header. Format notes and sources are in ``docs/formats.md``.
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from setori.ingest.csv_checks import RowSpec
-from setori.ingest.csv_plan import TablePlan, find_columns
+from setori.ingest.tables.checks import RowSpec
+from setori.ingest.tables.plan import TablePlan, find_columns
 
 #: MarineCadastre, classic layout (any column order) and the snake_case layout of 2024+.
 MARINECADASTRE_COLUMNS: dict[str, Sequence[str]] = {

@@ -16,12 +16,12 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from setori.ingest import nmea_scan as scan
-from setori.ingest.nmea_bytes import NO_MS
-from setori.ingest.nmea_lines import Chunk, Kind, gather_text, make_chunk
-from setori.ingest.nmea_multipart import MESSAGE_SCHEMA, FragmentAssembler
-from setori.ingest.nmea_tables import DecodedChunk, decode_messages, quarantine_table
-from setori.ingest.nmea_time import forward_fill
+from setori.ingest.nmea import scan
+from setori.ingest.nmea.bytes import NO_MS
+from setori.ingest.nmea.lines import Chunk, Kind, gather_text, make_chunk
+from setori.ingest.nmea.multipart import MESSAGE_SCHEMA, FragmentAssembler
+from setori.ingest.nmea.tables import DecodedChunk, decode_messages, quarantine_table
+from setori.ingest.nmea.time import forward_fill
 
 I64 = npt.NDArray[np.int64]
 Mask = npt.NDArray[np.bool_]
@@ -47,7 +47,7 @@ class Stamps:
 
 @dataclass(slots=True)
 class Lines:
-    """A scanned chunk: the chunk and the kernel's table (see :data:`nmea_scan.COLUMNS`)."""
+    """A scanned chunk: the chunk and the kernel's table (see :data:`scan.COLUMNS`)."""
 
     chunk: Chunk
     table: I64

@@ -3,10 +3,10 @@
 ``read_nmea`` reads fixed-size byte chunks, cuts each at its last newline and
 carries the rest, so memory is bounded by ``chunk_bytes`` whatever the file size;
 each chunk is worked in pieces of about :data:`SCAN_BYTES`. No Python code runs per
-line: one compiled pass over the bytes (:mod:`setori.ingest.nmea_scan`), NumPy over
+line: one compiled pass over the bytes (:mod:`setori.ingest.nmea.scan`), NumPy over
 whole columns, Arrow arrays cut straight from the buffer, and the bulk decoder
-:func:`setori.ingest.ais_decode.decode`; only multipart fragments go through a
-Python loop (:mod:`setori.ingest.nmea_multipart`). Output does not depend on
+:func:`setori.ingest.nmea.ais_decode.decode`; only multipart fragments go through a
+Python loop (:mod:`setori.ingest.nmea.multipart`). Output does not depend on
 ``chunk_bytes``.
 
 Where a message's time comes from (details and the reasons in ``docs/nmea.md``):
@@ -29,8 +29,8 @@ first receiver among its fragments and the line number of its last fragment.
 Every line ends in exactly one count bucket (over the whole file, ``sum(counts) ==
 lines``): ``position``, ``static``, ``other_type:<n>``, ``non_ais_line``,
 ``empty_payload``, ``multipart_fragment`` (non-final lines of a multipart message), or
-a quarantine reason (one quarantine row each; see :data:`setori.ingest.nmea_scan.REASONS`,
-:mod:`setori.ingest.nmea_multipart` and :mod:`setori.ingest.nmea_tables`; decoder
+a quarantine reason (one quarantine row each; see :data:`setori.ingest.nmea.scan.REASONS`,
+:mod:`setori.ingest.nmea.multipart` and :mod:`setori.ingest.nmea.tables`; decoder
 rejects count as ``undecodable``).
 """
 
@@ -45,9 +45,9 @@ from typing import BinaryIO
 
 from setori.errors import SetoriError, UnreadableInputError
 from setori.ingest.batch import IngestBatch
-from setori.ingest.nmea_chunk import ChunkReader
-from setori.ingest.nmea_lines import split_complete
-from setori.ingest.nmea_tables import DecodedChunk, finalise, merge
+from setori.ingest.nmea.chunk import ChunkReader
+from setori.ingest.nmea.lines import split_complete
+from setori.ingest.nmea.tables import DecodedChunk, finalise, merge
 
 __all__ = ["DEFAULT_CHUNK_BYTES", "HEAD_LOOKAHEAD_BYTES", "read_nmea"]
 

@@ -18,9 +18,9 @@ import pyarrow as pa
 
 from setori.errors import UnknownFormatError
 from setori.ingest.batch import IngestBatch
-from setori.ingest.csv_checks import assemble, quarantine_table
-from setori.ingest.csv_formats import aisdb_plan, dma_plan, marinecadastre_plan
-from setori.ingest.csv_lines import (
+from setori.ingest.tables.checks import assemble, quarantine_table
+from setori.ingest.tables.layouts import aisdb_plan, dma_plan, marinecadastre_plan
+from setori.ingest.tables.lines import (
     CHUNK_BYTES,
     Lines,
     field_counts,
@@ -29,9 +29,9 @@ from setori.ingest.csv_lines import (
     parse_rows,
     read_first_line,
 )
-from setori.ingest.csv_plan import TablePlan, mapping_plan
-from setori.ingest.parquet import read_parquet
-from setori.ingest.traj import read_traj
+from setori.ingest.tables.parquet import read_parquet
+from setori.ingest.tables.plan import TablePlan, mapping_plan
+from setori.ingest.tables.traj import read_traj
 
 __all__ = [
     "CSV_LAYOUTS",

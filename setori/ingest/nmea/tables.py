@@ -30,9 +30,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from setori import schema
-from setori.ingest.ais_decode import POSITION_TYPES, STATIC_TYPES, Decoded, decode
 from setori.ingest.batch import IngestBatch
-from setori.ingest.nmea_time import eta_ms
+from setori.ingest.nmea.ais_decode import POSITION_TYPES, STATIC_TYPES, Decoded, decode
+from setori.ingest.nmea.time import eta_ms
 
 OUTCOMES = (
     "ok",
@@ -54,7 +54,7 @@ _STATIC_COLUMNS = [
 class DecodedChunk:
     """A chunk's decoded messages and line-level results, before times are settled.
 
-    ``messages`` has the columns of :data:`setori.ingest.nmea_multipart.MESSAGE_SCHEMA`
+    ``messages`` has the columns of :data:`setori.ingest.nmea.multipart.MESSAGE_SCHEMA`
     (``ts_ms`` may be null while the file's first time is not known yet).
     """
 

@@ -1,7 +1,7 @@
 """One compiled pass over a chunk's bytes: what each line is, its fields, its time.
 
 For each line the kernel writes one row of :data:`COLUMNS` (int64): the line's
-:class:`~setori.ingest.nmea_lines.Kind`, a line-level quarantine reason (index into
+:class:`~setori.ingest.nmea.lines.Kind`, a line-level quarantine reason (index into
 :data:`REASONS`, 0 = none), the time the line carries (``ms``; :data:`NO_MS` if none)
 and byte spans of its receiver and payload. Only structure is read here; payloads
 are decoded later in bulk. An AIS sentence (IEC 61162-1, see
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from setori.ingest.nmea_bytes import (
+from setori.ingest.nmea.bytes import (
     NO_MS,
     checksum_after,
     clock_ms,
@@ -31,7 +31,7 @@ from setori.ingest.nmea_bytes import (
     uint_value,
     xor_bytes,
 )
-from setori.ingest.nmea_lines import Kind
+from setori.ingest.nmea.lines import Kind
 
 #: Line-level quarantine reasons (index 0: none), in the order they are checked.
 REASONS = (

@@ -1,7 +1,7 @@
 """Whole-column time helpers (NumPy): ETA composition and forward filling of stamps.
 
 Times are int64 epoch milliseconds, UTC. Where the times in a file come from is
-read by :mod:`setori.ingest.nmea_scan` (see ``docs/nmea.md``).
+read by :mod:`setori.ingest.nmea.scan` (see ``docs/nmea.md``).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from setori.ingest.nmea_bytes import jit
+from setori.ingest.nmea.bytes import jit
 
 U8 = npt.NDArray[np.uint8]
 I64 = npt.NDArray[np.int64]

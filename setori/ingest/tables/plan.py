@@ -2,7 +2,7 @@
 
 A :class:`TablePlan` says, for one file's header, which expression over the
 source-named string columns gives each canonical column (see
-:data:`setori.ingest.csv_values.FIELD_KINDS`), and how to read times. Every plan
+:data:`setori.ingest.tables.values.FIELD_KINDS`), and how to read times. Every plan
 names its source columns so quarantine messages can say what was seen where.
 """
 
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import polars as pl
 
 from setori.errors import MappingError
-from setori.ingest.csv_checks import RowSpec
-from setori.ingest.csv_values import FIELD_KINDS
+from setori.ingest.tables.checks import RowSpec
+from setori.ingest.tables.values import FIELD_KINDS
 
 REQUIRED = ("mmsi", "ts", "lat", "lon")
 
@@ -29,7 +29,7 @@ class TablePlan:
     kind: pl.Expr | None = None
 
     def raw_frame(self, frame: pl.DataFrame, line_no: pl.Series) -> pl.DataFrame:
-        """The raw frame of canonical columns for :func:`setori.ingest.csv_checks.assemble`."""
+        """The raw frame of canonical columns for :func:`setori.ingest.tables.checks.assemble`."""
         exprs = [expr.alias(name) for name, expr in self.columns.items()]
         if self.kind is not None:
             exprs.append(self.kind.alias("_kind"))

@@ -24,8 +24,8 @@ import pyarrow as pa
 
 from setori import schema
 from setori.ingest.batch import IngestBatch
-from setori.ingest.csv_statics import static_runs, with_derived_dimensions
-from setori.ingest.csv_values import (
+from setori.ingest.tables.statics import static_runs, with_derived_dimensions
+from setori.ingest.tables.values import (
     FIELD_KINDS,
     as_text,
     cleaned,
