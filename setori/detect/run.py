@@ -14,11 +14,12 @@ from typing import TypeAlias
 import polars as pl
 import pyarrow as pa
 
+from setori.detect.catalog import DERIVED_TYPES, PROFILES
 from setori.detect.events import empty_events
 from setori.detect.track import Track
 from setori.errors import InputError
 
-PROFILES = ("gfw", "dprk")
+__all__ = ["DERIVED", "DETECTORS", "EVENT_TYPES", "PROFILES", "Detection", "detect"]
 Positions: TypeAlias = pa.Table | pl.DataFrame
 Detector = Callable[[Track, pa.Table | None, str], pa.Table]
 
@@ -69,7 +70,7 @@ DETECTORS: dict[str, Detector] = {
     "identity": _identity,
 }
 #: Derived from other detectors' events; runs after them.
-DERIVED = ("dark_rendezvous", "dark_approach")
+DERIVED = DERIVED_TYPES
 EVENT_TYPES = (*DETECTORS, *DERIVED)
 
 

@@ -1,17 +1,20 @@
 """Where the reference layers come from: the ``data_dir`` setting, else the shipped slices.
 
-``data_dir`` defaults to the ``shared/data`` folder :func:`setori.demo.shared_data_dir`
-finds (``$SETORI_SHARED_DATA`` first). When a full source file is missing there, the
-small slice shipped in ``setori/data/`` is used instead (``setori/data/README.md`` says
-where each came from), so the package works on its own.
+``data_dir`` defaults to the folder set for the current context by :func:`reference_data`
+(the verbs set it from the ``shared_data`` setting, ``$SETORI_SHARED_DATA``), else none:
+the small slices shipped in ``setori/data/`` (``setori/data/README.md`` says where each
+came from), so the package works on its own and results never depend on the working
+directory. When a full source file is missing from ``data_dir``, its slice is used.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from setori.demo import shared_data_dir
 from setori.errors import InputError
 
 PACKAGED_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -27,6 +30,23 @@ SOURCES: dict[str, tuple[str, str]] = {
     "dprk_west_sea": ("", "dprk-west-sea-approx.geojson"),
 }
 
+_DATA_DIR: ContextVar[Path | None] = ContextVar("setori_reference_data_dir", default=None)
+
+
+@contextmanager
+def reference_data(data_dir: Path | None) -> Iterator[None]:
+    """Within the block, :class:`GeoSettings` default to ``data_dir`` (``None``: slices)."""
+    token = _DATA_DIR.set(data_dir)
+    try:
+        yield
+    finally:
+        _DATA_DIR.reset(token)
+
+
+def current_data_dir() -> Path | None:
+    """The folder :func:`reference_data` set for this context, if any."""
+    return _DATA_DIR.get()
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class GeoSettings:
@@ -34,13 +54,13 @@ class GeoSettings:
 
     Attributes:
         data_dir: Folder laid out like ``shared/data`` (see its SOURCES.md); ``None``
-            uses only the slices shipped in ``setori/data``. Default: ``$SETORI_SHARED_DATA``,
-            else the first ``shared/data`` above the working directory or the package.
+            uses only the slices shipped in ``setori/data``. Default: the folder set by
+            :func:`reference_data` for this context, else ``None``.
         zone_files: Extra GeoJSON files of zones (FeatureCollections of Polygons /
             MultiPolygons; ``properties.name`` and ``properties.kind`` are used).
     """
 
-    data_dir: Path | None = field(default_factory=shared_data_dir)
+    data_dir: Path | None = field(default_factory=current_data_dir)
     zone_files: tuple[Path, ...] = ()
 
     def path(self, layer: str) -> Path:
