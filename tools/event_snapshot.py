@@ -7,18 +7,22 @@ Used to show that a refactor changes no event: run it on two commits and diff th
 
 Writes ``scenario-<profile>.jsonl`` (``setori.detect.run.detect`` on worlds 1-3) and
 ``real-<profile>.jsonl`` (the ``setori`` command on real data: the NOAA New York Harbor week,
-the two DMA drift tracks and the Ever Given queue, ingested and detected whole-process),
-each event one sorted JSON line.
+the two DMA drift tracks and the DMA stream sample, ingested and detected whole-process),
+each event one sorted JSON line. Both use the full reference layers of ``$SETORI_SHARED_DATA``
+(default ``../shared/data``), so commits from before and after the ``shared_data`` setting
+compare equal work.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -31,7 +35,7 @@ REAL_INPUTS = (
     "tracktable-noaa/NYHarbor_2020_12_first_week.traj",
     "dma-aisabnormal/538004030_drift_1.ais",
     "dma-aisabnormal/212123000_drift_1.ais",
-    "movingpandas-evergiven/boat-positions.csv",
+    "dma-aislib/stream_example.txt",
 )
 
 
@@ -39,7 +43,21 @@ def _line(row: dict[str, object]) -> str:
     return json.dumps(row, sort_keys=True, default=str)
 
 
+def _reference_context() -> Any:
+    try:
+        from setori.geo.reference import reference_data
+    except ImportError:  # before the shared_data setting: GeoSettings read the environment
+        os.environ["SETORI_SHARED_DATA"] = str(SHARED)
+        return contextlib.nullcontext()
+    return reference_data(SHARED)
+
+
 def scenario(out: Path) -> None:
+    with _reference_context():
+        _scenario(out)
+
+
+def _scenario(out: Path) -> None:
     from scenarios import world
 
     from setori.detect.run import PROFILES, detect
@@ -57,6 +75,7 @@ def real(out: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "real.duckdb")
         run = [sys.executable, "-m", "setori"]
+        os.environ["SETORI_SHARED_DATA"] = str(SHARED)
         paths = [str(SHARED / p) for p in REAL_INPUTS]
         subprocess.run([*run, "ingest", *paths, "--db", db, "-q"], check=True)
         for profile in ("gfw", "dprk"):
@@ -74,4 +93,4 @@ if __name__ == "__main__":
     target.mkdir(parents=True, exist_ok=True)
     scenario(target)
     real(target)
-    print(f"wrote {sorted(p.name for p in target.iterdir())}")
+    print(f"wrote {sorted(p.name for p in target.iterdir())}")  # noqa: T201
