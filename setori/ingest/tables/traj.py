@@ -22,12 +22,11 @@ import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
 
+from setori.geo.sphere import METRES_PER_NM, haversine_m
 from setori.ingest.batch import IngestBatch
 from setori.ingest.tables.checks import RowSpec, assemble, quarantine_table
 from setori.ingest.tables.lines import CHUNK_BYTES, Lines, iter_lines
 
-EARTH_RADIUS_M = 6_371_008.8
-METRES_PER_NM = 1852.0
 MAX_SOG_KN = 102.2
 _HEADER_FIELDS = 11
 _POINT_FIELDS = ("mmsi", "ts", "lon", "lat")
@@ -107,13 +106,14 @@ def with_derived_motion(positions: pa.Table) -> pa.Table:
     """``positions`` with ``sog_kn`` / ``cog_deg`` derived per trajectory (same line, same MMSI)."""
     if positions.num_rows == 0:
         return positions
-    lat = np.radians(positions.column("lat").to_numpy())
-    lon = np.radians(positions.column("lon").to_numpy())
+    lat_deg = positions.column("lat").to_numpy()
+    lon_deg = positions.column("lon").to_numpy()
+    lat, lon = np.radians(lat_deg), np.radians(lon_deg)
     t_s = positions.column("ts").cast(pa.int64()).to_numpy() / 1000.0
     line = positions.column("line_no").to_numpy()
     mmsi = positions.column("mmsi").to_numpy()
     same = (line[1:] == line[:-1]) & (mmsi[1:] == mmsi[:-1])
-    dist_m = _haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:])
+    dist_m = haversine_m(lat_deg[:-1], lon_deg[:-1], lat_deg[1:], lon_deg[1:])
     dt_h = (t_s[1:] - t_s[:-1]) / 3600.0
     with np.errstate(divide="ignore", invalid="ignore"):
         seg_sog = np.where(dt_h > 0, dist_m / METRES_PER_NM / dt_h, np.nan)
@@ -141,14 +141,6 @@ def _replace(table: pa.Table, name: str, values: Floats) -> pa.Table:
     field = table.schema.field(name)
     column = pa.array(values, type=pa.float64(), from_pandas=True).cast(field.type)
     return table.set_column(table.schema.get_field_index(name), field, column)
-
-
-def _haversine_m(lat1: Floats, lon1: Floats, lat2: Floats, lon2: Floats) -> Floats:
-    a = (
-        np.sin((lat2 - lat1) / 2) ** 2
-        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    )
-    return np.asarray(2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))), np.float64)
 
 
 def _bearing_deg(lat1: Floats, lon1: Floats, lat2: Floats, lon2: Floats) -> Floats:
