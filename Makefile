@@ -2,13 +2,22 @@
 PYTHON ?= python3
 PIP = PIP_ROOT_USER_ACTION=ignore $(PYTHON) -m pip --disable-pip-version-check -q
 
-.PHONY: install install-test demo test lint typecheck pytest bench
+.PHONY: install install-test demo test test-fast lint typecheck pytest bench lock
 
+# Installs are pinned by constraints.txt (every dependency of '.[test]', exact versions).
 install:
-	$(PIP) install -e .
+	$(PIP) install -c constraints.txt -e .
 
 install-test:
-	$(PIP) install -e '.[test]'
+	$(PIP) install -c constraints.txt -e '.[test]'
+
+# Refresh constraints.txt: pip resolves '.[test]' afresh (newest allowed versions, nothing
+# installed), and every distribution it would install except setori is pinned. Then run
+# `make test` and commit constraints.txt (docs/development.md).
+lock:
+	$(PIP) install --dry-run --ignore-installed --report .lock-report.json -e '.[test]'
+	$(PYTHON) -c "$$LOCK_PY" .lock-report.json constraints.txt
+	rm -f .lock-report.json
 
 demo: install
 	$(PYTHON) -m setori demo
@@ -23,9 +32,28 @@ typecheck:
 pytest:
 	$(PYTHON) -m pytest -q
 
+# The fast tier: every test not marked slow (under a minute on the 2-core dev machine).
+# It does not reinstall: run `make install-test` once first.
+test-fast:
+	$(PYTHON) -m pytest -q -m "not slow"
+
 test: install-test lint typecheck pytest
 
 bench: install-test
 	$(PYTHON) bench/bench_decode.py
 	$(PYTHON) bench/bench_segment.py
 	$(PYTHON) bench/bench_ingest.py
+
+# Writes constraints.txt from pip's installation report (argv: report, output).
+define LOCK_PY
+import json, re, sys
+report = json.load(open(sys.argv[1]))
+pins = sorted(
+    f"{re.sub('[-_.]+', '-', i['metadata']['name']).lower()}=={i['metadata']['version']}"
+    for i in report["install"]
+    if i["metadata"]["name"].lower() != "setori"
+)
+head = [line for line in open(sys.argv[2]) if line.startswith("#")]
+open(sys.argv[2], "w").write("".join(head) + "\n".join(pins) + "\n")
+endef
+export LOCK_PY

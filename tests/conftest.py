@@ -1,28 +1,53 @@
 """Shared fixtures.
 
 Fixture strategy:
-* ``shared_data``: the real public data in ../shared/data (see its SOURCES.md).
-  Tests that check real-world behaviour read it directly.
-* ``tests/data/``: small real slices copied from it, for tests that must be
-  self-contained (documented in tests/data/README.md).
+* ``shared_data``: the real public data in ../shared/data (see its SOURCES.md), found only
+  from ``$SETORI_SHARED_DATA`` or the ``shared/data`` folder next to this repository (never
+  the working directory, never the runtime package's own discovery). When it is absent the
+  test is skipped with one reason; an explicitly set ``SETORI_SHARED_DATA`` that does not
+  exist counts as absent (``SETORI_SHARED_DATA=/nonexistent pytest`` runs the plain-clone tier).
+* ``tests/data/``: small real slices copied from it, for tests that must run in a plain
+  clone (documented in tests/data/README.md). ``TESTS_DATA`` points there.
 * ``db``: a fresh store file in a temporary directory.
+* ``slow`` marker: long end-to-end tests; ``make test-fast`` runs ``-m "not slow"``.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from setori.demo import shared_data_dir
+TESTS_DATA = Path(__file__).resolve().parent / "data"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+#: What a test module reads from shared data, for the skip reason; a module may say it
+#: better with a module-level ``SHARED_DATA_NEED`` string.
+DEFAULT_NEED = "this test reads full real files listed in SOURCES.md"
 
-TESTS_DATA = Path(__file__).parent / "data"
+
+def shared_data_root() -> Path | None:
+    """``$SETORI_SHARED_DATA`` if set, else ``<repo root>/../shared/data``; None when absent.
+
+    An explicitly set variable wins even when its folder is missing (then: absent), so the
+    variable can hide the real folder without moving it.
+    """
+    env = os.environ.get("SETORI_SHARED_DATA")
+    candidate = Path(env) if env else REPO_ROOT.parent / "shared" / "data"
+    return candidate if (candidate / "SOURCES.md").is_file() else None
 
 
-@pytest.fixture(scope="session")
-def shared_data() -> Path:
-    found = shared_data_dir()
-    assert found is not None, "../shared/data not found; set SETORI_SHARED_DATA"
+def skip_reason(need: str) -> str:
+    return f"../shared/data not found (set SETORI_SHARED_DATA): {need}"
+
+
+@pytest.fixture(scope="module")
+def shared_data(request: pytest.FixtureRequest) -> Path:
+    """The shared data folder; skips the requesting test when it is absent."""
+    found = shared_data_root()
+    if found is None:
+        need = getattr(request.module, "SHARED_DATA_NEED", DEFAULT_NEED)
+        pytest.skip(skip_reason(need))
     return found
 
 

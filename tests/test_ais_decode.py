@@ -1,9 +1,9 @@
 """Oracle tests for :mod:`setori.ingest.nmea.ais_decode` against pyais.
 
-Fixture strategy: every real NMEA file under the shared data folder
-(``/work/shared/data``, see its SOURCES.md section 1; override with
-``SETORI_SHARED_DATA``) is read with pyais' own stream reader, which also
-reassembles multipart messages. Each payload is decoded by pyais one at a
+Fixture strategy: every real NMEA file under the shared data folder (the
+``shared_data`` fixture, see its SOURCES.md section 1), and the real slices in
+``tests/data/nmea`` (which run in a plain clone), is read with pyais' own
+stream reader, which also reassembles multipart messages. Each payload is decoded by pyais one at a
 time and by setori all at once, and every field setori keeps must equal
 pyais' value after the sentinel -> null mapping of the module docstring.
 """
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import gzip
 import math
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +35,7 @@ from setori.ingest.nmea.ais_decode import (
     decode,
 )
 
-SHARED_DATA = Path(os.environ.get("SETORI_SHARED_DATA", "/work/shared/data"))
+SHARED_DATA_NEED = "the pyais oracle compares every real NMEA file of SOURCES.md section 1"
 NMEA_FILES = [
     "dma-aislib/stream_example.txt",
     "dma-aisabnormal/212123000_drift_1.ais",
@@ -56,6 +55,9 @@ NMEA_FILES = [
     "signalk/gofree-merrimac.log",
     "signalk/nais400-merrimac.log",
 ]
+#: Real slices shipped with the tests (tests/data/nmea/README.md), compared in a plain clone.
+SLICES = Path(__file__).resolve().parent / "data" / "nmea"
+SLICE_FILES = sorted(f"tests/data/nmea/{p.name}" for p in SLICES.iterdir() if p.suffix != ".md")
 
 #: Where SOURCES.md section 1 puts raw NMEA; every match must be in NMEA_FILES.
 NMEA_GLOBS = [
@@ -233,11 +235,17 @@ class Comparison:
     rejects: dict[int, str]
 
 
-@pytest.fixture(scope="module", params=NMEA_FILES)
+def _nmea_path(name: str, request: pytest.FixtureRequest) -> Path:
+    """A slice under tests/data as is; a shared file through the ``shared_data`` fixture."""
+    if name.startswith("tests/data/"):
+        return SLICES / Path(name).name
+    shared_data: Path = request.getfixturevalue("shared_data")
+    return shared_data / name
+
+
+@pytest.fixture(scope="module", params=SLICE_FILES + NMEA_FILES)
 def comparison(request: pytest.FixtureRequest) -> Comparison:
-    path = SHARED_DATA / request.param
-    if not SHARED_DATA.is_dir():
-        pytest.skip(f"shared data folder {SHARED_DATA} missing; set SETORI_SHARED_DATA")
+    path = _nmea_path(request.param, request)
     corpus = read_corpus(path)
     decoded = decode(pa.array(corpus.payloads), np.array(corpus.fill_bits))
     assert decoded.positions.schema == DECODED_POSITIONS
@@ -306,10 +314,8 @@ def test_message_counts_match_pyais(comparison: Comparison, request: pytest.Fixt
         assert set(rows) == pyais_idx - set(c.rejects), kind
 
 
-def test_every_nmea_file_is_compared() -> None:
-    if not SHARED_DATA.is_dir():
-        pytest.skip(f"shared data folder {SHARED_DATA} missing; set SETORI_SHARED_DATA")
-    found = {str(p.relative_to(SHARED_DATA)) for g in NMEA_GLOBS for p in SHARED_DATA.glob(g)}
+def test_every_nmea_file_is_compared(shared_data: Path) -> None:
+    found = {str(p.relative_to(shared_data)) for g in NMEA_GLOBS for p in shared_data.glob(g)}
     assert found == set(NMEA_FILES)
 
 

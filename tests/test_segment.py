@@ -21,7 +21,7 @@ from setori.tracks.segment import SegmenterParams, segment_positions
 T0 = datetime(2024, 3, 1, tzinfo=UTC)
 EARTH_RADIUS_M = 6_371_008.8
 KN_MPS = 1852.0 / 3600.0
-NY_HARBOR = Path("/work/shared/data/tracktable-noaa/NYHarbor_2020_06_30_first_hour.csv")
+NY_HARBOR = "tracktable-noaa/NYHarbor_2020_06_30_first_hour.csv"  # under shared_data
 
 
 def _frame(rows: list[tuple[int, int, datetime, float, float]]) -> pl.DataFrame:
@@ -371,7 +371,7 @@ def test_straight_10_kn_track_never_splits(
 # -- real data ---------------------------------------------------------------------------------
 
 
-def test_noaa_new_york_harbor_hour() -> None:
+def test_noaa_new_york_harbor_hour(shared_data: Path) -> None:
     """NOAA AIS, New York Harbor, 2020-06-30 00:00-01:00 (tracktable sample).
 
     8,689 positions of 295 MMSIs. Seen: 8,688 rows kept in 295 segments (one per
@@ -379,7 +379,7 @@ def test_noaa_new_york_harbor_hour() -> None:
     fast ferry (367531710) whose report at 00:46:46 lies 2.8 km (51 kn) from the
     one 106 s earlier, just over hard_cap_speed_kn.
     """
-    raw = pd.read_csv(NY_HARBOR, usecols=["BaseDateTime", "LON", "LAT", "MMSI"])
+    raw = pd.read_csv(shared_data / NY_HARBOR, usecols=["BaseDateTime", "LON", "LAT", "MMSI"])
     df = pl.DataFrame(
         {
             "row_id": np.arange(len(raw), dtype=np.uint64),
