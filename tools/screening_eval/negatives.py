@@ -28,12 +28,12 @@ from dataclasses import dataclass, field
 
 from followthemoney.proxy import EntityProxy
 
-from setori.screen.evaluation import perturb
-from setori.screen.evaluation.context import Context, Label, sisters, stem_of
-from setori.screen.evaluation.corpus import is_dprk, name_key, names_of
-from setori.screen.evaluation.links import surname
-from setori.screen.evaluation.positives import is_korean
-from setori.screen.evaluation.rows import EvalRow
+from tools.screening_eval import perturb
+from tools.screening_eval.context import Context, Label, sisters, stem_of
+from tools.screening_eval.corpus import is_dprk, name_key, names_of
+from tools.screening_eval.links import surname
+from tools.screening_eval.positives import is_korean
+from tools.screening_eval.rows import EvalRow
 
 SAME_SURNAME = 30  # DPRK persons held out as same-surname negatives
 SAME_STEM = 20  # DPRK companies held out as same-stem negatives

@@ -1,7 +1,7 @@
 """Build the labelled evaluation set from the real lists, deterministically from a seed.
 
-``python -m setori.screen.evaluation build`` writes ``eval_set.jsonl`` (one
-:class:`~setori.screen.evaluation.rows.EvalRow` a line) and ``eval_meta.json`` (the seed,
+``python -m tools.screening_eval build`` writes ``eval_set.jsonl`` (one
+:class:`~tools.screening_eval.rows.EvalRow` a line) and ``eval_meta.json`` (the seed,
 the lists' versions and digests, the held-out entity ids) to tests/data/screening-eval/.
 The same lists and seed give the same bytes.
 """
@@ -15,19 +15,19 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from setori.screen.evaluation.context import Context
-from setori.screen.evaluation.corpus import Corpus
-from setori.screen.evaluation.negatives import (
+from tools.screening_eval.context import Context
+from tools.screening_eval.corpus import Corpus
+from tools.screening_eval.negatives import (
     choose_holdout,
     holdout_rows,
     numeral_rows,
     same_name_other_imo_rows,
 )
-from setori.screen.evaluation.positives import organization_rows, person_rows, vessel_rows
-from setori.screen.evaluation.rows import EvalRow, write_rows
+from tools.screening_eval.positives import organization_rows, person_rows, vessel_rows
+from tools.screening_eval.rows import EvalRow, write_rows
 
 DEFAULT_SEED = 1718  # UN Security Council resolution 1718 (2006)
-DEFAULT_DIR = Path(__file__).parents[3] / "tests" / "data" / "screening-eval"
+DEFAULT_DIR = Path(__file__).parents[2] / "tests" / "data" / "screening-eval"
 SET_FILE, META_FILE = "eval_set.jsonl", "eval_meta.json"
 
 

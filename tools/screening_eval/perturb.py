@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from random import Random
 
-from setori.screen.evaluation.hangul import render_name
+from tools.screening_eval.hangul import render_name
 
 Perturb = Callable[[str, Random], str | None]
 TRAILING_NUMERAL = re.compile(r"\s(\d+)$")

@@ -18,8 +18,8 @@ from followthemoney.proxy import EntityProxy
 from nomenklatura.matching import LogicV1, LogicV2
 from nomenklatura.matching.types import ScoringAlgorithm
 
-from setori.screen.evaluation.rows import EvalRow
 from setori.screen.match import Screener
+from tools.screening_eval.rows import EvalRow
 
 LIMIT = 10
 THRESHOLD = 0.7

@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 
 from followthemoney.proxy import EntityProxy
 
-from setori.screen.evaluation.corpus import Corpus, is_dprk, name_key, names_of
-from setori.screen.evaluation.rows import Strength
+from tools.screening_eval.corpus import Corpus, is_dprk, name_key, names_of
+from tools.screening_eval.rows import Strength
 
 MIN_PASSPORT = 6
 FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -1,4 +1,8 @@
-"""``python -m setori.screen.evaluation build|run`` (docs/screening-eval.md)."""
+"""``python -m tools.screening_eval build|run`` from the repository root (docs/screening-eval.md).
+
+The lists are read from ``--data-dir``, by default ``$SETORI_SHARED_DATA`` (the shared
+data folder, see its SOURCES.md); this dev harness is not part of the setori package.
+"""
 
 from __future__ import annotations
 
@@ -10,20 +14,27 @@ import click
 
 import setori
 from setori.errors import SetoriError
-from setori.screen.evaluation.build import DEFAULT_DIR, DEFAULT_SEED, build_rows, write_set
-from setori.screen.evaluation.corpus import DEFAULT_OFAC, DEFAULT_UN, Corpus
-from setori.screen.evaluation.report import render, replace_results
-from setori.screen.evaluation.run import EvalSet, evaluate, report
-from setori.screen.evaluation.scoring import SCORERS
+from tools.screening_eval.build import DEFAULT_DIR, DEFAULT_SEED, build_rows, write_set
+from tools.screening_eval.corpus import OFAC_FILE, UN_FILE, Corpus
+from tools.screening_eval.report import render, replace_results
+from tools.screening_eval.run import EvalSet, evaluate, report
+from tools.screening_eval.scoring import SCORERS
 
 FROZEN_RUN = "frozen_run.json"
-DOC = Path(__file__).parents[3] / "docs" / "screening-eval.md"
+DOC = Path(__file__).parents[2] / "docs" / "screening-eval.md"
 folder_option = click.option(
     "--folder",
     type=click.Path(file_okay=False, path_type=Path),
     default=DEFAULT_DIR,
     show_default=True,
     help="Where eval_set.jsonl, eval_meta.json and frozen_run.json live.",
+)
+data_dir_option = click.option(
+    "--data-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    envvar="SETORI_SHARED_DATA",
+    required=True,
+    help="The shared data folder holding the lists (default: $SETORI_SHARED_DATA).",
 )
 
 
@@ -33,18 +44,24 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--un", type=click.Path(exists=True, path_type=Path), default=DEFAULT_UN)
-@click.option("--ofac", type=click.Path(exists=True, path_type=Path), default=DEFAULT_OFAC)
+@data_dir_option
+@click.option(
+    "--un", type=click.Path(exists=True, path_type=Path), help=f"Default: DATA_DIR/{UN_FILE}"
+)
+@click.option(
+    "--ofac", type=click.Path(exists=True, path_type=Path), help=f"Default: DATA_DIR/{OFAC_FILE}"
+)
 @click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True)
 @folder_option
-def build(un: Path, ofac: Path, seed: int, folder: Path) -> None:
+def build(data_dir: Path, un: Path | None, ofac: Path | None, seed: int, folder: Path) -> None:
     """Build eval_set.jsonl and eval_meta.json from the lists (deterministic for a seed).
 
     Example:
 
-        python -m setori.screen.evaluation build --seed 1718
+        python -m tools.screening_eval build --seed 1718
     """
-    rows, meta = build_rows(Corpus.load([un, ofac]), seed)
+    lists = [un or data_dir / UN_FILE, ofac or data_dir / OFAC_FILE]
+    rows, meta = build_rows(Corpus.load(lists), seed)
     write_set(folder, rows, meta)
     click.echo(f"{len(rows)} rows in {len(meta['slices'])} slices -> {folder}")
 
@@ -70,12 +87,15 @@ def build(un: Path, ofac: Path, seed: int, folder: Path) -> None:
     help="What setori code ran (default: git HEAD, and whether setori/screen/match is dirty).",
 )
 @folder_option
-def run(scorers: str, freeze: bool, doc: Path, code_version: str | None, folder: Path) -> None:
+@data_dir_option
+def run(
+    scorers: str, freeze: bool, doc: Path, code_version: str | None, folder: Path, data_dir: Path
+) -> None:
     """Run setori and the baselines on the frozen set and print the per-slice tables.
 
     Example:
 
-        python -m setori.screen.evaluation run --freeze
+        python -m tools.screening_eval run --freeze
     """
     names = [s.strip() for s in scorers.split(",") if s.strip()]
     unknown = sorted(set(names) - set(SCORERS))
@@ -84,7 +104,7 @@ def run(scorers: str, freeze: bool, doc: Path, code_version: str | None, folder:
             f"{unknown or names}; choose from {list(SCORERS)}, setori included"
         )
     eval_set = EvalSet.read(folder)
-    outcomes, seconds = evaluate(eval_set.rows, eval_set.indexes(), names)
+    outcomes, seconds = evaluate(eval_set.rows, eval_set.indexes(data_dir), names)
     result = report(eval_set, outcomes, seconds)
     result["code"] = code_version or git_version()
     click.echo(render(result))

@@ -16,9 +16,9 @@ from followthemoney.proxy import EntityProxy
 
 from setori.screen.lists import LoadedList, load_list
 
-#: The real lists in the shared data folder (see /work/shared/data/SOURCES.md §4).
-DEFAULT_UN = Path("/work/shared/data/un-consolidated/UN_consolidated.xml")
-DEFAULT_OFAC = Path("/work/shared/data/ofac-sdn-2021/sdn.csv")
+#: The real lists, relative to the shared data folder (see its SOURCES.md §4).
+UN_FILE = Path("un-consolidated/UN_consolidated.xml")
+OFAC_FILE = Path("ofac-sdn-2021/sdn.csv")
 NAME_PROPS = ("name", "alias", "previousName", "weakAlias")
 _TOKEN = re.compile(r"[^\W_]+")
 _APOSTROPHES = re.compile(r"['’‘`ʼʻ]")

@@ -1,6 +1,6 @@
 """Run the frozen evaluation set: setori and the baselines, metrics per slice, the frozen run.
 
-``python -m setori.screen.evaluation run`` loads the lists the set was built from (their
+``python -m tools.screening_eval run`` loads the lists the set was built from (their
 digests must match ``eval_meta.json``: a label holds for the list version it was read
 from), runs every scorer over every row and summarises (:mod:`.metrics`).
 """
@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from setori.errors import InputError
-from setori.screen.evaluation.build import META_FILE, SET_FILE, read_meta
-from setori.screen.evaluation.corpus import Corpus
-from setori.screen.evaluation.metrics import summarise, wrong_alerts
-from setori.screen.evaluation.rows import EvalRow, read_rows
-from setori.screen.evaluation.scoring import (
+from tools.screening_eval.build import META_FILE, SET_FILE, read_meta
+from tools.screening_eval.corpus import Corpus
+from tools.screening_eval.metrics import summarise, wrong_alerts
+from tools.screening_eval.rows import EvalRow, read_rows
+from tools.screening_eval.scoring import (
     LIMIT,
     SCORERS,
     THRESHOLD,
@@ -70,13 +70,13 @@ class EvalSet:
                 raise StaleListError(
                     f"list {info['path']} has sha256 {found.digest[:12]}, the evaluation set was "
                     f"built from {info['digest'][:12]} ({META_FILE}); rebuild it with "
-                    "`python -m setori.screen.evaluation build`"
+                    "`python -m tools.screening_eval build`"
                 )
         return corpus
 
-    def indexes(self) -> Indexes:
-        """The full and hold-out Screeners over the set's lists."""
-        return Indexes(self.load_corpus().entities, self.meta["holdout"])
+    def indexes(self, data_dir: Path | None = None) -> Indexes:
+        """The full and hold-out Screeners over the set's lists (see :meth:`load_corpus`)."""
+        return Indexes(self.load_corpus(data_dir).entities, self.meta["holdout"])
 
 
 def evaluate(

@@ -7,16 +7,16 @@
 * :mod:`.scoring`, :mod:`.metrics`, :mod:`.run`, :mod:`.report`: setori's Screener and
   nomenklatura's logic-v2 / logic-v1 on the same candidates, metrics per slice.
 
-``python -m setori.screen.evaluation build`` writes tests/data/screening-eval/eval_set.jsonl;
-``python -m setori.screen.evaluation run --freeze`` writes frozen_run.json and the tables in
+``python -m tools.screening_eval build`` writes tests/data/screening-eval/eval_set.jsonl;
+``python -m tools.screening_eval run --freeze`` writes frozen_run.json and the tables in
 docs/screening-eval.md. tests/test_screening_eval.py gates CI on the frozen run.
 """
 
 from __future__ import annotations
 
-from setori.screen.evaluation.build import build_rows
-from setori.screen.evaluation.metrics import summarise
-from setori.screen.evaluation.rows import EvalRow, read_rows
-from setori.screen.evaluation.run import EvalSet, evaluate, report
+from tools.screening_eval.build import build_rows
+from tools.screening_eval.metrics import summarise
+from tools.screening_eval.rows import EvalRow, read_rows
+from tools.screening_eval.run import EvalSet, evaluate, report
 
 __all__ = ["EvalRow", "EvalSet", "build_rows", "evaluate", "read_rows", "report", "summarise"]

@@ -11,11 +11,11 @@ from typing import cast
 
 from followthemoney.proxy import EntityProxy
 
-from setori.screen.evaluation.corpus import Corpus, name_key, names_of
-from setori.screen.evaluation.links import QUERY_LINKS, Link, Links, find_links, surname
-from setori.screen.evaluation.perturb import PersonName
-from setori.screen.evaluation.rows import EvalRow, IndexName, Strength
 from setori.screen.model import Query, SchemaName
+from tools.screening_eval.corpus import Corpus, name_key, names_of
+from tools.screening_eval.links import QUERY_LINKS, Link, Links, find_links, surname
+from tools.screening_eval.perturb import PersonName
+from tools.screening_eval.rows import EvalRow, IndexName, Strength
 
 SLICE_SCHEMA = {"Vessel": "vessel", "Person": "person", "Organization": "organization",
                 "Company": "organization"}  # fmt: skip

@@ -19,10 +19,10 @@ from collections.abc import Iterator
 
 from followthemoney.proxy import EntityProxy
 
-from setori.screen.evaluation import perturb
-from setori.screen.evaluation.context import Context, Label, sisters
-from setori.screen.evaluation.corpus import is_dprk, names_of, script_of
-from setori.screen.evaluation.rows import EvalRow
+from tools.screening_eval import perturb
+from tools.screening_eval.context import Context, Label, sisters
+from tools.screening_eval.corpus import is_dprk, names_of, script_of
+from tools.screening_eval.rows import EvalRow
 
 Perturbations = dict[str, perturb.Perturb]
 ALIAS_KINDS = {"alias": "alias", "weakAlias": "alias", "previousName": "former_name"}

@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from setori.screen.evaluation.rows import EvalRow
-from setori.screen.evaluation.scoring import Outcome
+from tools.screening_eval.rows import EvalRow
+from tools.screening_eval.scoring import Outcome
 
 
 @dataclass
