@@ -1,52 +1,74 @@
 """setori: open-source maritime sanctions monitoring.
 
-Decode AIS, keep it in an embedded columnar store, split it into tracks, and
-detect ship-to-ship transfers, loitering, AIS gaps, port visits and identity anomalies
-as explained events. Screening and sharing come next.
+Decode AIS, keep it in an embedded columnar store, split it into tracks, detect
+ship-to-ship transfers, loitering, AIS gaps, port visits and identity anomalies as
+explained events, and screen vessels against sanctions lists with reasons.
+
+The typed verbs below are the API (every ``setori`` command calls one of them)::
+
+    import setori
+    setori.ingest(["ships.nmea"], db="ships.duckdb")
+    found = setori.detect(db="ships.duckdb", profile="dprk")
+    setori.events(db="ships.duckdb", types=["encounter"])
+
+Importing setori is quick: the verbs import NumPy, DuckDB and the screening stack only
+when called.
 """
 
 from __future__ import annotations
 
-import types as _types
-from typing import Any as _Any
-
-from setori import detect, tracks, verbs
+# The detectors' and the segmenter's packages share their names with two verbs. Importing
+# the packages first binds them as attributes of ``setori``; the verbs imported next take
+# those names over, and later ``import setori.detect.run`` does not rebind them (the
+# package is already in ``sys.modules``), so ``setori.detect`` is always the function.
+import setori.detect as _detect_package  # noqa: F401
+import setori.tracks as _tracks_package  # noqa: F401
 from setori.errors import SetoriError
-from setori.pipeline import IngestSummary
-from setori.verbs import Tracks, events, info, ingest, quarantine, vessels
+from setori.results import DemoReport, DetectSummary, IngestSummary, ListLoad
+from setori.settings import Settings
+from setori.verbs import (
+    Tracks,
+    decide,
+    demo,
+    detect,
+    events,
+    info,
+    ingest,
+    lists,
+    load_lists,
+    map_html,
+    open_store,
+    quarantine,
+    screen,
+    tracks,
+    vessel,
+    vessels,
+)
 
 __version__ = "0.1.0"
 
-
-class _DetectModule(_types.ModuleType):
-    """``setori.detect`` is both the detectors' package and the verb ``setori.detect(...)``."""
-
-    def __call__(self, **kwargs: _Any) -> _Any:
-        return verbs.detect(**kwargs)
-
-
-class _TracksModule(_types.ModuleType):
-    """``setori.tracks`` is both the segmenter's package and the verb ``setori.tracks(...)``."""
-
-    def __call__(self, **kwargs: _Any) -> _Any:
-        return verbs.tracks(**kwargs)
-
-
-# A package and a verb share each name: importing a submodule rebinds the package attribute,
-# so the packages themselves are made callable instead of being shadowed by functions.
-detect.__class__ = _DetectModule
-tracks.__class__ = _TracksModule
-
 __all__ = [
+    "DemoReport",
+    "DetectSummary",
     "IngestSummary",
+    "ListLoad",
     "SetoriError",
+    "Settings",
     "Tracks",
     "__version__",
+    "decide",
+    "demo",
     "detect",
     "events",
     "info",
     "ingest",
+    "lists",
+    "load_lists",
+    "map_html",
+    "open_store",
     "quarantine",
+    "screen",
     "tracks",
+    "vessel",
     "vessels",
 ]

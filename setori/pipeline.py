@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -22,12 +21,14 @@ import pyarrow as pa
 from setori import schema
 from setori.detect.run import Detection, check_request, detect
 from setori.detect.windows import MIN_OVERLAP, detect_windowed
+from setori.errors import InputError
 from setori.ingest.batch import IngestBatch
 from setori.ingest.rowid import position_row_ids
 from setori.ingest.sources import ReadOptions, read_source, source_name
 from setori.store import queries
 from setori.store import segments as seg_store
-from setori.store.events import EventFilter, replace_events
+from setori.results import IngestSummary
+from setori.store.events import EventFilter, record_run, replace_events
 from setori.store.queries import TrackFilter
 from setori.store.writes import write_batch
 
@@ -35,23 +36,13 @@ log = logging.getLogger("setori.ingest")
 
 #: Called after each committed batch with (source, batch, rows added).
 ProgressHook = Callable[[str, IngestBatch, int], None]
-#: Positions segmented per transaction (bounded memory); ``$SETORI_SEGMENT_ROWS`` overrides.
-SEGMENT_PARTITION_ROWS = int(os.environ.get("SETORI_SEGMENT_ROWS", 2_000_000))
-#: Most positions ``run_detection`` reads at once; a larger scope runs by time windows.
-DETECT_WINDOW_ROWS = int(os.environ.get("SETORI_DETECT_ROWS", 20_000_000))
+#: Positions segmented per transaction (bounded memory): the ``segment_rows`` setting.
+SEGMENT_PARTITION_ROWS = 2_000_000
+#: Most positions ``run_detection`` reads at once (the ``detect_rows`` setting); a larger
+#: scope runs by time windows.
+DETECT_WINDOW_ROWS = 20_000_000
 
-
-@dataclass(slots=True)
-class IngestSummary:
-    """What an ingest run read and added, per source and in total."""
-
-    lines: int = 0
-    new_positions: int = 0
-    new_statics: int = 0
-    segmented_rows: int = 0
-    quarantined: int = 0
-    counts: Counter[str] = field(default_factory=Counter)
-    per_source: dict[str, Counter[str]] = field(default_factory=dict)
+__all__ = ["IngestSummary", "ingest", "ingest_source", "run_detection", "update_segments"]
 
 
 def with_row_ids(positions: pa.Table) -> pa.Table:
@@ -123,12 +114,23 @@ def ingest(
     paths: Iterable[str | Path],
     options: ReadOptions | None = None,
     on_batch: ProgressHook | None = None,
+    *,
+    segment_rows: int = SEGMENT_PARTITION_ROWS,
 ) -> IngestSummary:
-    """Ingest every input, then bring segments up to date."""
+    """Ingest every input, then bring segments up to date.
+
+    An input that cannot be read (:class:`~setori.errors.InputError`) is recorded in
+    ``failures`` and the others go on; the batches it committed before failing stay, and
+    segments are brought up to date whatever failed.
+    """
     summary = IngestSummary()
     for path in paths:
-        ingest_source(con, path, options or ReadOptions(), summary, on_batch)
-    summary.segmented_rows = update_segments(con)
+        try:
+            ingest_source(con, path, options or ReadOptions(), summary, on_batch)
+        except InputError as exc:
+            log.info("input failed: %s", exc)
+            summary.failures.append(str(exc))
+    summary.segmented_rows = update_segments(con, max_rows=segment_rows)
     return summary
 
 
@@ -141,6 +143,7 @@ def run_detection(
     on_detector: Callable[[str], None] | None = None,
     on_window: Callable[[datetime, datetime], None] | None = None,
     max_rows: int | None = None,
+    segment_rows: int = SEGMENT_PARTITION_ROWS,
 ) -> Detection:
     """Detect events over the stored tracks in ``where`` and replace them in the store.
 
@@ -148,14 +151,15 @@ def run_detection(
     not evidence of movement). Re-running with the same inputs and parameters replaces the
     events of that scope, so ids stay stable and nothing is duplicated.
 
-    A scope of more than ``max_rows`` positions (default ``DETECT_WINDOW_ROWS``, 20 M,
-    ``$SETORI_DETECT_ROWS``) is detected by time windows
+    A scope of more than ``max_rows`` positions (default ``DETECT_WINDOW_ROWS``, 20 M, the
+    ``detect_rows`` setting) is detected by time windows
     (:func:`setori.detect.windows.detect_windowed`: cores sized to hold about ``max_rows``
     positions with one day of overlap on each side), so memory stays bounded whatever the
-    store holds; ``on_window(c0, c1)`` is called before each core.
+    store holds; ``on_window(c0, c1)`` is called before each core. The run is recorded, so
+    readers can default to the profile detected last.
     """
     wanted = check_request(profile, types)
-    update_segments(con)
+    update_segments(con, max_rows=segment_rows)
     where = where or TrackFilter()
     limit = max_rows or DETECT_WINDOW_ROWS
     rows, first, last = queries.segmented_span(con, where)
@@ -171,6 +175,7 @@ def run_detection(
         types=wanted, profile=profile, since=where.since, until=where.until, bbox=where.bbox
     )
     replace_events(con, found.events, scope)
+    record_run(con, profile=profile, types=wanted, events=found.events.num_rows)
     return found
 
 

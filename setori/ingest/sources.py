@@ -100,9 +100,22 @@ def read_source(path: str | Path, options: ReadOptions = ReadOptions()) -> Itera
         if fmt not in FORMATS:
             raise UnknownFormatError(f"{name}: unknown format {fmt!r}, expected one of {FORMATS}")
         try:
-            yield from _dispatch(fmt, stream, path, name, options)
+            for batch in _dispatch(fmt, stream, path, name, options):
+                batch.bytes_read = _consumed(stream)
+                yield batch
         except (OSError, EOFError, gzip.BadGzipFile) as exc:
             raise UnreadableInputError(f"cannot read {name!r} as {fmt}: {exc}") from exc
+
+
+def _consumed(stream: BinaryIO) -> int:
+    """Bytes of the file behind ``stream`` read so far (compressed bytes for gzip; 0 when
+    the stream cannot tell, as stdin)."""
+    try:
+        if isinstance(stream, gzip.GzipFile):
+            return int(stream.fileobj.tell()) if stream.fileobj is not None else 0
+        return int(stream.tell())
+    except (OSError, ValueError):
+        return 0
 
 
 def _dispatch(

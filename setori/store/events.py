@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from setori.store.db import transaction
+from setori.store.db import ensure_schema, transaction
 
 DDL = """
 CREATE TABLE IF NOT EXISTS events (
@@ -17,6 +17,9 @@ CREATE TABLE IF NOT EXISTS events (
     segment_ids VARCHAR[], start TIMESTAMPTZ NOT NULL, "end" TIMESTAMPTZ, lat DOUBLE,
     lon DOUBLE, duration_h DOUBLE, profile VARCHAR NOT NULL, detector_version VARCHAR NOT NULL,
     tags JSON NOT NULL, evidence JSON NOT NULL);
+CREATE TABLE IF NOT EXISTS detect_runs (
+    profile VARCHAR NOT NULL, types VARCHAR[] NOT NULL, events BIGINT NOT NULL,
+    ran_at TIMESTAMPTZ NOT NULL);
 """
 
 
@@ -58,7 +61,7 @@ class EventFilter:
 
 def ensure(con: duckdb.DuckDBPyConnection) -> None:
     """Create the ``events`` table if missing."""
-    con.sql(DDL)
+    ensure_schema(con, DDL)
 
 
 def replace_events(con: duckdb.DuckDBPyConnection, events: pa.Table, scope: EventFilter) -> int:
@@ -87,3 +90,26 @@ def count_by_type(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     ensure(con)
     rows = con.sql("SELECT type, count(*) FROM events GROUP BY type ORDER BY type").fetchall()
     return {str(t): int(n) for t, n in rows}
+
+
+def record_run(
+    con: duckdb.DuckDBPyConnection, *, profile: str, types: tuple[str, ...], events: int
+) -> None:
+    """Remember that a detection run of ``profile`` stored ``events`` events now."""
+    ensure(con)
+    con.execute(
+        "INSERT INTO detect_runs VALUES ($p, $t, $n, now())",
+        {"p": profile, "t": list(types), "n": events},
+    )
+
+
+def last_profile(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The profile detected last; for a store that predates run records, the profile of its
+    events (``gfw`` first when both are there); ``None`` when nothing was detected."""
+    ensure(con)
+    row = con.sql("SELECT profile FROM detect_runs ORDER BY ran_at DESC LIMIT 1").fetchone()
+    if row is None:
+        row = con.sql(
+            "SELECT profile FROM events GROUP BY profile ORDER BY profile != 'gfw' LIMIT 1"
+        ).fetchone()
+    return None if row is None else str(row[0])
