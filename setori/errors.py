@@ -9,6 +9,8 @@ Every error setori raises on purpose derives from :class:`SetoriError`::
     │   ├── MappingError          a column mapping that does not fit the file
     │   └── ListFormatError       a sanctions list broken somewhere (setori.screen.lists)
     ├── StoreError            the embedded store cannot be opened or written (status 500)
+    │   ├── StoreNotFoundError    no store at the path given (a mistyped --db?) (status 404)
+    │   └── StoreLockedError      another process holds the store's lock (status 503)
     └── NotFoundError         a vessel, track or item that does not exist (status 404)
 
 Messages say what was seen and what was expected.
@@ -43,6 +45,21 @@ class MappingError(InputError):
 
 class StoreError(SetoriError):
     """The embedded store cannot be opened, read or written."""
+
+
+class StoreNotFoundError(StoreError):
+    """No store at the path given. Commands that only read never create one."""
+
+    status = 404
+
+
+class StoreLockedError(StoreError):
+    """Another process holds the store's file lock: DuckDB allows one writer, or many readers.
+
+    Temporary: the same command succeeds once that process ends.
+    """
+
+    status = 503
 
 
 class NotFoundError(SetoriError):

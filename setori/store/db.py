@@ -11,19 +11,29 @@ Tables (see ``docs/store.md``):
 
 Every batch is written in one transaction, so a killed run leaves whole
 batches only; re-running the same command completes it without duplicates.
+
+:func:`open_store` is the one way in: ``mode="read"`` never creates or writes the file
+(read-only files and folders work), ``"write"`` needs an existing store, ``"create"``
+makes one if missing. A missing store raises :class:`StoreNotFoundError`; a store locked
+by another process raises :class:`StoreLockedError` with that process's PID.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Literal
 
 import duckdb
 
-from setori.errors import StoreError
+from setori.errors import StoreError, StoreLockedError, StoreNotFoundError
 
+#: How :func:`open_store` opens a store: read it, write an existing one, or create it.
+StoreMode = Literal["read", "write", "create"]
+IN_MEMORY = ":memory:"
 DEFAULT_DB = "setori.duckdb"
 
 _DDL = """
@@ -56,25 +66,137 @@ def default_db_path() -> Path:
     return Path(os.environ.get("SETORI_DB", DEFAULT_DB))
 
 
-def connect(
-    path: Path | str | None = None, *, memory_limit: str | None = None
-) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) the store at ``path`` and ensure its tables exist.
+@contextmanager
+def open_store(
+    path: Path | str, *, mode: StoreMode = "read", memory_limit: str = "1GB"
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The store at ``path`` as a DuckDB connection, closed when the block ends.
 
-    ``memory_limit`` caps DuckDB's buffer pool (default ``$SETORI_DUCKDB_MEMORY``, else 1GB).
+    * ``"read"``: the file must exist; it is opened read-only (DuckDB ``read_only=True``),
+      so a read-only file or folder works and nothing is written. Tables the store lacks
+      (it predates them) read as empty.
+    * ``"write"``: the file must exist; missing tables are created.
+    * ``"create"``: the store is created if missing (``ingest``, ``lists load``).
+
+    ``path`` may be ``":memory:"`` (a fresh in-memory store, whatever the mode).
+    ``memory_limit`` caps DuckDB's buffer pool.
+
+    Raises :class:`StoreNotFoundError` when the file is missing in "read" or "write" mode,
+    :class:`StoreLockedError` when another process holds the lock, else
+    :class:`StoreError`.
+    """
+    con = _open(Path(path), mode, memory_limit)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def connect(
+    path: Path | str | None = None, *, create: bool = True, memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Open the store at ``path`` (default :func:`default_db_path`) read-write; the caller
+    closes it. Prefer :func:`open_store`.
+
+    ``create=True`` creates a missing store (mode "create"), ``create=False`` raises
+    :class:`StoreNotFoundError` instead (mode "write"). ``memory_limit`` defaults to
+    ``$SETORI_DUCKDB_MEMORY``, else 1GB.
     """
     memory_limit = memory_limit or os.environ.get("SETORI_DUCKDB_MEMORY", "1GB")
     db_path = Path(path) if path is not None else default_db_path()
+    return _open(db_path, "create" if create else "write", memory_limit)
+
+
+def _open(path: Path, mode: StoreMode, memory_limit: str) -> duckdb.DuckDBPyConnection:
+    in_memory = str(path) == IN_MEMORY
+    if mode != "create" and not in_memory and not path.exists():
+        raise StoreNotFoundError(
+            f"no store at '{path}' (a mistyped --db?); create one with setori ingest"
+        )
     try:
-        con = duckdb.connect(str(db_path))
+        con = duckdb.connect(str(path), read_only=mode == "read" and not in_memory)
     except duckdb.Error as exc:
-        raise StoreError(f"cannot open store {str(db_path)!r}: {exc}") from exc
+        raise _open_error(path, exc) from exc
+    try:
+        _configure(con, memory_limit)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _configure(con: duckdb.DuckDBPyConnection, memory_limit: str) -> None:
     con.sql("SET TimeZone = 'UTC'")
     con.sql(f"SET memory_limit = '{memory_limit}'")
     con.sql("SET preserve_insertion_order = false")
     con.sql("SET enable_progress_bar = false")  # it prints to stdout, which carries our output
-    con.sql(_DDL)
-    return con
+    ensure_schema(con, _DDL)
+
+
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in .*\(PID (\d+)\)")
+_NO_WRITE_ACCESS = ("Permission denied", "Operation not permitted", "Read-only file system")
+
+
+def _open_error(path: Path, exc: duckdb.Error) -> StoreError:
+    """DuckDB's error on opening ``path``, as one line that says what to do."""
+    text = str(exc)
+    if "Conflicting lock" in text:
+        return StoreLockedError(_lock_message(path, text))
+    if "different configuration" in text:
+        return StoreError(
+            f"store '{path}' is already open in this process in another mode "
+            "(read vs write); close that connection first"
+        )
+    if any(reason in text for reason in _NO_WRITE_ACCESS):
+        return StoreError(
+            f"cannot write to store '{path}' ({text}); commands that only read it still "
+            "work, commands that write need a writable copy"
+        )
+    return StoreError(f"cannot open store '{path}': {text}")
+
+
+def _lock_message(path: Path, duckdb_message: str) -> str:
+    """``another setori process, PID n, is writing PATH; try again when it ends``."""
+    found = _LOCK_HOLDER.search(duckdb_message)
+    holder = f"another setori process, PID {found[1]}," if found else "another process"
+    # DuckDB suggests read-only mode only when the holder itself opened the file read-only.
+    doing = "reading" if "read-only mode" in duckdb_message else "writing"
+    return f"{holder} is {doing} {path}; try again when it ends"
+
+
+_CREATE_TABLE = re.compile(r"CREATE TABLE IF NOT EXISTS (\w+)")
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection, ddl: str) -> None:
+    """Create the missing tables of ``ddl`` (``CREATE TABLE IF NOT EXISTS`` statements).
+
+    On a read-only connection nothing is written: each missing table (the store predates
+    it) becomes an empty TEMP table of this connection, so readers see no rows.
+    """
+    if not is_read_only(con):
+        con.sql(ddl)
+        return
+    stored = _stored_tables(con)
+    for statement in ddl.split(";"):
+        found = _CREATE_TABLE.search(statement)
+        if found and found[1] not in stored:
+            con.sql(statement.replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
+
+
+def is_read_only(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether ``con``'s store was opened read-only."""
+    rows = con.sql(
+        "SELECT readonly FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchall()
+    return bool(rows and rows[0][0])
+
+
+def _stored_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.sql(
+        "SELECT table_name FROM duckdb_tables() "
+        "WHERE database_name = current_database() AND NOT temporary"
+    ).fetchall()
+    return {str(name) for (name,) in rows}
 
 
 @contextmanager

@@ -10,7 +10,7 @@ from __future__ import annotations
 import duckdb
 
 from setori.errors import InputError
-from setori.store.db import transaction
+from setori.store.db import ensure_schema, transaction
 
 DDL = """
 CREATE TABLE IF NOT EXISTS decisions (
@@ -22,7 +22,7 @@ DECISIONS = ("confirmed", "dismissed")
 
 def ensure(con: duckdb.DuckDBPyConnection) -> None:
     """Create the ``decisions`` table if missing."""
-    con.sql(DDL)
+    ensure_schema(con, DDL)
 
 
 def record(

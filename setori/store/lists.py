@@ -30,7 +30,7 @@ import duckdb
 import pyarrow as pa
 
 from setori.errors import NotFoundError, StoreError
-from setori.store.db import transaction
+from setori.store.db import ensure_schema, transaction
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS lists (
@@ -66,7 +66,7 @@ class ListDiff:
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create the list tables if they do not exist."""
-    con.sql(_DDL)
+    ensure_schema(con, _DDL)
 
 
 def content_hash(entity: Mapping[str, Any]) -> str:
