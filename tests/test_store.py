@@ -9,18 +9,22 @@ import sys
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import setori
-from setori import schema
+from setori import pipeline, schema
+from setori.ingest.sources import ReadOptions
 from setori.pipeline import with_row_ids
 from setori.store import db as store_db
-from setori.store.writes import write_batch
+from setori.store import queries
+from setori.store.writes import end_source, write_batch
 
 SAMPLE = "dma-aisabnormal/ais-sample.txt.gz"
+STREAM = "dma-aislib/stream_example.txt"  # $PGHP-stamped NMEA
 
 
 def _snapshot(db: Path) -> dict[str, object]:
@@ -96,12 +100,18 @@ def test_kill9_mid_ingest_then_rerun_equals_uninterrupted(
     assert _snapshot(interrupted) == _snapshot(reference)
 
 
+def _degrees(limit: float) -> st.SearchStrategy[float]:
+    """Degrees on the 1e-7 grid row ids use (~1 cm): closer reports are one report."""
+    steps = round(limit * 1e7)
+    return st.integers(-steps, steps).map(lambda step: step / 1e7)
+
+
 positions_rows = st.lists(
     st.tuples(
         st.integers(100_000_000, 999_999_999),
         st.integers(0, 10**6),
-        st.floats(-89.9, 89.9, allow_nan=False),
-        st.floats(-179.9, 179.9, allow_nan=False),
+        _degrees(89.9),
+        _degrees(179.9),
         st.one_of(st.none(), st.floats(0, 102, allow_nan=False, width=32)),
     ),
     min_size=1,
@@ -149,3 +159,69 @@ def test_write_then_read_round_trips(
     expected = {(r[0], t0 + timedelta(seconds=r[1]), r[2], r[3]) for r in rows}
     assert {(m, t, la, lo) for m, t, la, lo, _ in back} == expected
     assert len(back) == len(expected)
+
+
+def _bad_checksum(line: str) -> str:
+    """``line`` with its NMEA checksum off by one."""
+    body, checksum = line.rstrip("\n").rsplit("*", 1)
+    return f"{body}*{(int(checksum, 16) + 1) % 256:02X}\n"
+
+
+def _ingest(db: Path, path: Path, options: ReadOptions | None = None) -> dict[str, Any]:
+    with store_db.open_store(db, mode="create") as con:
+        pipeline.ingest(con, [path], options)
+        return queries.info(con)
+
+
+def _position_lines(db: Path, where: str = "TRUE") -> list[tuple[Any, ...]]:
+    with store_db.open_store(db) as con:
+        return con.sql(
+            f"SELECT mmsi, ts, lat, lon, line_no FROM positions WHERE {where} ORDER BY ALL"
+        ).fetchall()
+
+
+def test_reingest_of_a_corrected_file_replaces_its_quarantine(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    lines = (shared_data / STREAM).read_text().splitlines(keepends=True)[:600]
+    nmea, clean_db, db = tmp_path / "slice.nmea", tmp_path / "clean.duckdb", tmp_path / "s.duckdb"
+    nmea.write_text("".join(lines))
+    clean = _ingest(clean_db, nmea)
+    position_reports = _position_lines(clean_db, "msg_type IN (1, 2, 3)")
+    broken = list(lines)
+    for *_, line_no in position_reports[::40]:
+        broken[line_no - 1] = _bad_checksum(lines[line_no - 1])
+    nmea.write_text("".join(broken))
+
+    before = _ingest(db, nmea)
+    n_broken = len(position_reports[::40])
+    assert sum(before["quarantined"].values()) == n_broken >= 5
+    assert before["positions"] == clean["positions"] - n_broken
+
+    nmea.write_text("".join(lines))  # the same file, corrected, ingested again
+    assert _ingest(db, nmea) == clean
+    assert _position_lines(db) == _position_lines(clean_db)  # each position once
+
+
+def test_end_source_forgets_batches_a_shorter_reread_no_longer_has(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    lines = (shared_data / STREAM).read_text().splitlines(keepends=True)[:600]
+    broken = [
+        _bad_checksum(line) if line.startswith("!") and n > 300 else line
+        for n, line in enumerate(lines, start=1)
+    ]
+    nmea, db = tmp_path / "slice.nmea", tmp_path / "s.duckdb"
+    options = ReadOptions(batch_bytes=4_000)
+    nmea.write_text("".join(broken))
+    assert sum(_ingest(db, nmea, options)["quarantined"].values()) > 100
+
+    nmea.write_text("".join(lines[:200]))  # the bad tail cut off: fewer batches
+    fresh = _ingest(tmp_path / "fresh.duckdb", nmea, options)
+    batches: list[int] = []
+    with store_db.open_store(db, mode="write") as con:
+        pipeline.ingest(con, [nmea], options, lambda _s, _b, _n: batches.append(1))
+        assert queries.info(con)["quarantined"] == fresh["quarantined"] == {}
+        assert queries.info(con)["sources"] != fresh["sources"]  # the long read's tail batches
+        assert end_source(con, source=str(nmea), batches=len(batches)) > 0
+        assert queries.info(con)["sources"] == fresh["sources"]

@@ -1,4 +1,11 @@
-"""Atomic, idempotent writes of ingest batches into the store."""
+"""Atomic, idempotent writes of ingest batches into the store.
+
+A read of a source replaces what the store says about that source's *input*: batch 0
+deletes the source's quarantine rows before adding its own, and each batch overwrites its
+recorded line count and outcome counts. Positions and statics are never removed (the first
+source that delivered a row keeps it). So after a corrected file is re-ingested,
+``quarantine`` and ``info`` describe the corrected file; see ``docs/store.md``.
+"""
 
 from __future__ import annotations
 
@@ -92,6 +99,12 @@ def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return int(rows[0][0]) if rows else 0
 
 
+def _forget_quarantine(con: duckdb.DuckDBPyConnection, source: str) -> int:
+    """Delete ``source``'s quarantine rows (a new read of it replaces them); returns how many."""
+    deleted = con.execute("DELETE FROM quarantine WHERE source = $source", {"source": source})
+    return int(deleted.fetchall()[0][0])
+
+
 def _record_batch(
     con: duckdb.DuckDBPyConnection,
     source: str,
@@ -100,20 +113,21 @@ def _record_batch(
     counts: Mapping[str, int],
     added: BatchWrite,
 ) -> None:
-    """Record the batch once: a re-run keeps what the first commit of it recorded."""
-    params = {"source": source, "batch_no": batch_no}
+    """Record the batch: its lines and counts are the latest read's; ``new_positions``,
+    ``new_statics`` and ``ingested_at`` stay what its first commit recorded."""
+    key = {"source": source, "batch_no": batch_no}
+    read = {"lines": lines, "counts": json.dumps(dict(sorted(counts.items())))}
+    con.sql(
+        """UPDATE ingest_batches SET lines = $lines, counts = $counts
+        WHERE source = $source AND batch_no = $batch_no""",
+        params={**key, **read},
+    )
     con.sql(
         """INSERT INTO ingest_batches
         SELECT $source, $batch_no, $lines, $counts, $new_pos, $new_sta, now()
         WHERE NOT EXISTS (SELECT 1 FROM ingest_batches
                           WHERE source = $source AND batch_no = $batch_no)""",
-        params={
-            **params,
-            "lines": lines,
-            "counts": json.dumps(dict(sorted(counts.items()))),
-            "new_pos": added.new_positions,
-            "new_sta": added.new_statics,
-        },
+        params={**key, **read, "new_pos": added.new_positions, "new_sta": added.new_statics},
     )
 
 
@@ -131,9 +145,12 @@ def write_batch(
     """Write one batch atomically; rows already stored are skipped, not duplicated.
 
     ``positions`` must already carry ``row_id`` (schema ``STORED_POSITIONS``) and be
-    free of duplicates within itself.
+    free of duplicates within itself. Batch 0 of a source first deletes that source's
+    quarantine rows (see the module docstring).
     """
     with transaction(con):
+        if batch_no == 0:
+            _forget_quarantine(con, source)
         added = BatchWrite(
             new_positions=_insert_positions(con, positions),
             new_statics=_insert_statics(con, statics),
@@ -141,3 +158,18 @@ def write_batch(
         )
         _record_batch(con, source, batch_no, lines, counts, added)
     return added
+
+
+def end_source(con: duckdb.DuckDBPyConnection, *, source: str, batches: int) -> int:
+    """After a read of ``source`` that yielded ``batches`` batches: forget the batch records
+    an earlier, longer read left beyond them (and, if there were no batches, the source's
+    quarantine rows, which batch 0 would have replaced). Returns the batch records deleted.
+    """
+    with transaction(con):
+        if batches == 0:
+            _forget_quarantine(con, source)
+        deleted = con.execute(
+            "DELETE FROM ingest_batches WHERE source = $source AND batch_no >= $batches",
+            {"source": source, "batches": batches},
+        ).fetchall()
+    return int(deleted[0][0])
