@@ -17,11 +17,15 @@ when called.
 
 from __future__ import annotations
 
-# The detectors' and the segmenter's packages share their names with two verbs. Importing
-# the packages first binds them as attributes of ``setori``; the verbs imported next take
-# those names over, and later ``import setori.detect.run`` does not rebind them (the
-# package is already in ``sys.modules``), so ``setori.detect`` is always the function.
+# Five verbs share their names with a package or module (setori.detect, .tracks, .ingest,
+# .screen, .demo). Importing those first binds them as attributes of ``setori``; the verbs
+# imported next take the names over, and a later ``import setori.detect.run`` does not
+# rebind them (the package is already in ``sys.modules``), so ``setori.detect`` is always
+# the function. The five are light: empty package markers and a list of file names.
+import setori.demo as _demo_module  # noqa: F401
 import setori.detect as _detect_package  # noqa: F401
+import setori.ingest as _ingest_package  # noqa: F401
+import setori.screen as _screen_package  # noqa: F401
 import setori.tracks as _tracks_package  # noqa: F401
 from setori.errors import SetoriError
 from setori.results import DemoReport, DetectSummary, IngestSummary, ListLoad

@@ -47,7 +47,7 @@ def resolve_settings(db: DbPath = None, settings: Settings | None = None) -> Set
 
 @contextmanager
 def open_store(
-    db: DbPath = None, *, mode: StoreMode = "read", settings: Settings | None = None
+    *, db: DbPath = None, mode: StoreMode = "read", settings: Settings | None = None
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """The store as a DuckDB connection for the block (see :func:`setori.store.db.open_store`).
 
@@ -147,7 +147,7 @@ def info(*, db: DbPath = None, settings: Settings | None = None) -> dict[str, An
     """Rows, vessels, segments, time range, bounding box, per-source and quarantine counts."""
     from setori.store import queries
 
-    with open_store(db, settings=settings) as con:
+    with open_store(db=db, settings=settings) as con:
         return queries.info(con)
 
 
@@ -164,7 +164,7 @@ def tracks(
     from setori.store import queries
 
     where = queries.TrackFilter(mmsi=tuple(mmsi), since=since, until=until, bbox=bbox)
-    with open_store(db, settings=settings) as con:
+    with open_store(db=db, settings=settings) as con:
         return Tracks(queries.tracks(con, where))
 
 
@@ -178,7 +178,7 @@ def vessels(
     from setori.shiptypes import with_ship_type_names
     from setori.store import queries
 
-    with open_store(db, settings=settings) as con:
+    with open_store(db=db, settings=settings) as con:
         return with_ship_type_names(queries.vessels(con, tuple(mmsi)))
 
 
@@ -186,7 +186,7 @@ def quarantine(*, db: DbPath = None, settings: Settings | None = None) -> pa.Tab
     """Every rejected input unit: source, line number, reason, raw text."""
     from setori.store import queries
 
-    with open_store(db, settings=settings) as con:
+    with open_store(db=db, settings=settings) as con:
         return queries.quarantine(con)
 
 
@@ -259,7 +259,7 @@ def events(
     from setori.detect.context import default_view
     from setori.store import events as event_store
 
-    with open_store(db, settings=settings) as con:
+    with open_store(db=db, settings=settings) as con:
         chosen = profile or event_store.last_profile(con)
         if chosen is None:
             return event_store.read_events(con, event_store.EventFilter(types=("none",)))
@@ -285,7 +285,7 @@ def map_html(
     from setori.web.svgmap import render_map
 
     where = queries.TrackFilter(tuple(mmsi), since, until, bbox)
-    with open_store(db, settings=settings) as con:
+    with open_store(db=db, settings=settings) as con:
         chosen = profile or event_store.last_profile(con)
         event_where = event_store.EventFilter(
             tuple(types), chosen or "none", tuple(mmsi), since, until, bbox
@@ -307,7 +307,7 @@ def load_lists(
     """
     from setori import investigate
 
-    with open_store(db, mode="create", settings=settings) as con:
+    with open_store(db=db, mode="create", settings=settings) as con:
         return [
             ListLoad(
                 list_id=found.list_id,
@@ -327,7 +327,7 @@ def lists(*, db: DbPath = None, settings: Settings | None = None) -> list[dict[s
     """The lists in the store: id, source, version, when loaded, entities by schema."""
     from setori.store import lists as list_store
 
-    with open_store(db, settings=settings) as con:
+    with open_store(db=db, settings=settings) as con:
         return [list_store.list_info(con, lid) for lid in list_store.list_ids(con)]
 
 
@@ -356,7 +356,7 @@ def screen(
 
     if not from_ais and not (names or imo or mmsi or call_sign):
         raise InputError("nothing to screen: give from_ais, or names / imo / mmsi / call_sign")
-    with open_store(db, settings=settings) as con:
+    with open_store(db=db, settings=settings) as con:
         screener = investigate.build_screener(con)
         queries = (
             investigate.ais_queries(con)
@@ -389,7 +389,7 @@ def decide(
     """Record an analyst's decision on a hit: ``confirmed`` or ``dismissed``; it sticks."""
     from setori.store import decisions as decision_store
 
-    with open_store(db, mode="write", settings=settings) as con:
+    with open_store(db=db, mode="write", settings=settings) as con:
         decision_store.record(con, query_key, entity_id, decision, analyst=analyst, note=note)
 
 
@@ -402,7 +402,7 @@ def vessel(
     from setori import investigate
     from setori.store import events as event_store
 
-    with open_store(db, settings=settings) as con:
+    with open_store(db=db, settings=settings) as con:
         page = investigate.vessel_page(con, key)
         chosen = profile or event_store.last_profile(con)
     page["profile"] = chosen
