@@ -1,182 +1,109 @@
-"""Benchmark setori.ingest.nmea.ais_decode.decode against pyais on real AIS.
+"""Decode raw NMEA lines: setori's ingest reader against pyais, equal work on both sides.
 
-Takes the larger (by AIS sentence count) of the two big real NMEA captures in the
-shared data folder, keeps its single-part !AIVDM/!AIVDO sentences, and repeats
-them to at least 1,000,000 messages. In one run it measures:
+Both sides read the same file of raw NMEA lines (``_inputs.build_nmea``: the real DMA
+capture ``dma-aisabnormal/ais-sample.txt.gz`` repeated to ``--lines`` lines, copy ``k``
+re-stamped ``k`` days on; decoding does not deduplicate, the re-stamping only keeps the
+input identical to ``bench_ingest.py``'s) and turn every line into decoded messages:
 
-* pyais: ``pyais.decode(sentence)`` one message at a time, on a subset (pyais is
-  slow); its rate is extrapolated to the full run, and the table says so;
-* setori: ``decode(payloads, fill_bits)`` on all messages, and on the position
-  reports (types 1, 2, 3, 18, 19, 27) alone. Payload extraction (splitting the
-  sentences in Python and building the Arrow array) is timed and reported
-  separately, not included in the decode rates.
+* setori: ``setori.ingest.sources.read_source(path, ReadOptions(fmt="nmea"))``, the
+  reader ``setori ingest`` runs: sentence parsing, checksums, tag blocks, ``$PGHP`` time
+  stamps, two-part messages, the bulk decoder, canonical position / static / quarantine
+  columns (Arrow) with times and receivers. Nothing is written.
+* pyais: ``pyais.stream.FileReaderStream(path)`` and ``.decode()`` of every message it
+  yields: sentence parsing, checksums, ``$PGHP`` wrappers, multipart assembly, one decoded
+  message object each.
 
-setori is timed as the best of ``--repeats`` runs after one warm-up call (which
-loads or compiles the numba kernels; its time is reported too). Rates are given
-per CPU second (process time) and per wall-clock second: the machine is shared,
-and CPU time is the steadier of the two. Everything runs on one core (the
-kernels are serial).
+The script checks that both decode the same number of position reports (types 1, 2, 3,
+18, 19, 27) and stops otherwise. Each side runs ``--runs`` times in this process; setori
+first reads the sample once to load its compiled kernels (timed and reported apart: a
+fresh process pays it once, see ``bench_ingest.py`` and ``bench_startup.py``).
 
-    python bench/bench_decode.py
-    python bench/bench_decode.py --messages 2_000_000 --pyais-subset 200_000
+    python bench/bench_decode.py                 # 1,000,000 lines, 3 runs
+    python bench/bench_decode.py --quick         # one copy (80,246 lines), 3 runs
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import gzip
-import os
-import platform
-import subprocess
+import statistics
+import sys
+import tempfile
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
-import numpy as np
-import numpy.typing as npt
 import pyais
-import pyarrow as pa
+from _inputs import build_nmea
+from _timing import BenchError, Row, markdown_block, parser, table, time_call
+from pyais.stream import FileReaderStream
 
-from setori.ingest.nmea.ais_decode import POSITION_TYPES, decode
+from setori.ingest.sources import ReadOptions, read_source
 
-T = TypeVar("T")
-SHARED_DATA = Path(os.environ.get("SETORI_SHARED_DATA", "/work/shared/data"))
-CANDIDATES = ("dma-aisabnormal/ais-sample.txt.gz", "amsa-risky/ais.txt.gz")
-
-
-def ais_sentences(path: Path) -> Iterator[str]:
-    """Every !..VDM / !..VDO sentence of a file, from '!' to the checksum."""
-    with gzip.open(path, "rt", encoding="ascii", errors="replace") as f:
-        for line in f:
-            start = line.find("!")
-            if start >= 0 and line[start + 3 : start + 6] in ("VDM", "VDO"):
-                star = line.find("*", start)
-                yield line[start : star + 3] if star > 0 else line[start:].rstrip()
+POSITION_TYPES = frozenset({1, 2, 3, 18, 19, 27})
 
 
-def largest_capture() -> tuple[Path, list[str]]:
-    counted = [(p, list(ais_sentences(SHARED_DATA / p))) for p in CANDIDATES]
-    for name, sentences in counted:
-        print(f"  {name}: {len(sentences):,} AIS sentences")
-    name, sentences = max(counted, key=lambda c: len(c[1]))
-    return SHARED_DATA / name, sentences
+def setori_positions(path: Path) -> int:
+    """Read every line of ``path`` through setori's NMEA reader; positions decoded."""
+    return sum(
+        batch.positions.num_rows for batch in read_source(str(path), ReadOptions(fmt="nmea"))
+    )
 
 
-def single_part(sentences: list[str]) -> list[str]:
-    """Complete (7 fields) sentences of 1-part messages."""
-    fields = ((s, s.split(",")) for s in sentences)
-    return [s for s, f in fields if len(f) == 7 and f[1:3] == ["1", "1"]]
-
-
-def extract(sentences: list[str]) -> tuple[pa.Array, npt.NDArray[np.int8]]:
-    """Payloads (6th field) as an Arrow string array, and fill bits (7th field)."""
-    fields = [s.split(",", 7) for s in sentences]
-    payloads = pa.array([f[5] for f in fields], pa.large_string())
-    fill = np.array([int(f[6][:1] or 0) for f in fields], dtype=np.int8)
-    return payloads, fill
-
-
-@dataclass(frozen=True, slots=True)
-class Timing:
-    """Best wall-clock and best CPU (process) time of a few runs, in seconds."""
-
-    wall_s: float
-    cpu_s: float
-
-
-def best_of(repeats: int, run: Callable[[], T]) -> tuple[Timing, T]:
-    """Best of ``repeats`` runs; CPU time is reported too because the machine is shared."""
-    walls, cpus, result = [], [], None
-    for _ in range(repeats):
-        wall, cpu = time.perf_counter(), time.process_time()
-        result = run()
-        walls.append(time.perf_counter() - wall)
-        cpus.append(time.process_time() - cpu)
-    assert result is not None
-    return Timing(min(walls), min(cpus)), result
-
-
-def pyais_decode_all(sentences: list[str]) -> int:
-    """pyais.decode, one sentence at a time; returns how many decoded."""
-    decoded = 0
-    for sentence in sentences:
+def pyais_positions(path: Path) -> int:
+    """pyais: every message of ``path`` decoded; position reports among them."""
+    positions = 0
+    for message in FileReaderStream(str(path)):
         with contextlib.suppress(pyais.exceptions.AISBaseException):
-            pyais.decode(sentence)
-            decoded += 1
-    return decoded
+            if message.decode().msg_type in POSITION_TYPES:
+                positions += 1
+    return positions
 
 
-def machine() -> str:
-    model = ""
-    try:
-        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
-        model = next(ln.split(":", 1)[1].strip() for ln in lscpu.splitlines() if "Model name" in ln)
-    except (OSError, subprocess.CalledProcessError, StopIteration):
-        model = platform.processor()
-    return f"{model}, {os.cpu_count()} logical CPUs, Python {platform.python_version()}"
+def ratio_text(fast: tuple[float, ...], slow: tuple[float, ...]) -> str:
+    """How many times faster ``fast`` is: median (min–max, from the extremes of both)."""
+    med = statistics.median(slow) / statistics.median(fast)
+    lo, hi = min(slow) / max(fast), max(slow) / min(fast)
+    return f"{med:.1f}× ({lo:.1f}–{hi:.1f}×)"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--messages", type=int, default=1_000_000)
-    parser.add_argument("--pyais-subset", type=int, default=100_000)
-    parser.add_argument("--repeats", type=int, default=5)
-    args = parser.parse_args()
-
-    print(f"machine: {machine()}")
-    print(f"pyais {pyais.__version__}, numpy {np.__version__}, pyarrow {pa.__version__}")
-    path, sentences = largest_capture()
-    unique = single_part(sentences)
-    copies = -(-args.messages // len(unique))
-    sentences = unique * copies
-    n = len(sentences)
-    print(f"using {path.name}: {len(unique):,} single-part sentences x {copies} = {n:,}")
-
-    t_extract, (payloads, fill) = best_of(1, lambda: extract(sentences))
-    t_first, _ = best_of(1, lambda: decode(payloads[:1000], fill[:1000]))
-    t_all, decoded = best_of(args.repeats, lambda: decode(payloads, fill))
-    is_position = np.isin(decoded.msg_type, POSITION_TYPES)
-    pos_payloads, pos_fill = payloads.filter(pa.array(is_position)), fill[is_position]
-    t_pos, _ = best_of(args.repeats, lambda: decode(pos_payloads, pos_fill))
-    subset = sentences[: args.pyais_subset]
-    t_pyais, _ = best_of(1, lambda: pyais_decode_all(subset))
-
+    p = parser(__doc__)
+    p.add_argument("--lines", type=int, default=1_000_000, help="NMEA lines (whole copies)")
+    args = p.parse_args()
+    lines, runs = (1, 3) if args.quick else (args.lines, args.runs)
+    with tempfile.TemporaryDirectory() as tmp:
+        sample = build_nmea(Path(tmp) / "sample.nmea", 1)
+        built = build_nmea(Path(tmp) / "lines.nmea", lines)
+        start = time.perf_counter()
+        setori_positions(sample.path)
+        first_s = time.perf_counter() - start
+        t_setori, n_setori = time_call(lambda: setori_positions(built.path), runs)
+        t_pyais, n_pyais = time_call(lambda: pyais_positions(built.path), runs)
+    if n_setori != n_pyais:
+        raise BenchError(
+            f"setori decoded {n_setori:,} positions and pyais {n_pyais:,}: not equal work"
+        )
     rows = [
-        (f"pyais.decode per message (subset {len(subset):,})", len(subset), t_pyais),
-        ("setori decode, all messages", n, t_all),
-        ("setori decode, position reports only", len(pos_payloads), t_pos),
+        Row("setori `read_source` (fmt nmea), lines → position columns", t_setori, built.lines),
+        Row(f"pyais {pyais.__version__} `FileReaderStream` + `decode()`", t_pyais, built.lines),
     ]
-    print_table(rows)
-    n_pyais_s = n * t_pyais.cpu_s / len(subset)
-    print(f"pyais on all {n:,} messages: ~{n_pyais_s:.1f} s CPU (extrapolated from the subset)")
-    print(
-        f"setori on all messages: {t_all.cpu_s:.3f} s CPU, "
-        f"{decoded.positions.num_rows / t_all.cpu_s:,.0f} positions/s within it "
-        f"({decoded.positions.num_rows:,} positions, {decoded.statics.num_rows:,} statics, "
-        f"{decoded.rejects.num_rows:,} rejects)"
-    )
-    print(f"setori first call (numba kernels load/compile, 1,000 messages): {t_first.wall_s:.2f} s")
-    rate = n / t_extract.wall_s
-    print(f"payload extraction (Python split + Arrow array), not in the rates: {rate:,.0f}/s")
-
-
-def print_table(rows: list[tuple[str, int, Timing]]) -> None:
-    """messages/s by CPU time (and by wall time), and the speed-up over pyais (CPU)."""
-    base = rows[0][1] / rows[0][2].cpu_s
-    print()
-    print(
-        f"| {'decoder':42} | {'messages':>9} | {'msg/s (CPU)':>11} "
-        f"| {'msg/s (wall)':>12} | {'vs pyais':>8} |"
-    )
-    print(f"|{'-' * 44}|{'-' * 11}|{'-' * 13}|{'-' * 14}|{'-' * 10}|")
-    for name, count, t in rows:
-        cpu, wall = count / t.cpu_s, count / t.wall_s
-        print(f"| {name:42} | {count:>9,} | {cpu:>11,.0f} | {wall:>12,.0f} | {cpu / base:>7.1f}x |")
-    print()
+    body = [
+        f"- Input: {built.describe('lines')}, {n_setori:,} position reports decoded by each.",
+        f"- Runs: {runs} per side, in one process; setori's first read of the sample "
+        f"(compiled kernels loading) took {first_s:.2f} s and is not in its row.",
+        "",
+        *table(rows, "lines"),
+        "",
+        "- Lines/s counts every line; in this capture two lines in three are tag blocks and "
+        "`$PGHP` stamps.",
+        "- setori / pyais, raw lines to decoded positions, wall: "
+        f"**{ratio_text(t_setori.wall_s, t_pyais.wall_s)}**; "
+        f"CPU: {ratio_text(t_setori.cpu_s, t_pyais.cpu_s)}.",
+    ]
+    print(markdown_block("Decode raw NMEA lines", Path(__file__).name, body))
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except BenchError as exc:
+        sys.exit(f"bench_decode: {exc}")

@@ -1,130 +1,149 @@
-"""Ingest benchmark: wall time, rows/s and peak memory of `setori ingest`.
+"""Whole-process `setori ingest` into a fresh store: wall time, rate and peak RSS.
 
-Builds inputs from REAL data by repetition with shifted times (so nothing dedupes away):
+Every run is its own process, as a user runs it, into a new store file:
+``python -m setori ingest FILE --db fresh.duckdb -q`` (process start, imports, compiled
+kernels loading, reading, decoding, deduplication, the DuckDB writes and segmentation).
+Peak RSS is the child's ``ru_maxrss`` (``wait4``).
 
-* CSV: tracktable-noaa/NYHarbor_2020_06_30_first_hour.csv (MarineCadastre layout, 8,689 rows)
-  repeated with +1 h per copy up to --rows rows (default 10,000,000);
-* NMEA: dma-aisabnormal/ais-sample.txt.gz repeated to >= --nmea-lines lines (times are not
-  shifted, so repeated copies dedupe: this measures read + decode + dedupe throughput).
+Inputs (``_inputs.py``) are real data repeated so that nothing deduplicates:
 
-Each ingest runs as a subprocess `python -m setori ingest ... -q`; peak RSS is the child's
-ru_maxrss. Usage:
+* NMEA: ``dma-aisabnormal/ais-sample.txt.gz`` repeated to ``--nmea-lines`` lines, copy ``k``
+  with its ``$PGHP`` time stamps ``k`` days on;
+* CSV: ``tracktable-noaa/NYHarbor_2020_06_30_first_hour.csv`` repeated to ``--rows`` rows,
+  copy ``k`` shifted ``k`` hours.
 
-    python bench/bench_ingest.py                 # 10 M CSV rows, 1 M NMEA lines
-    python bench/bench_ingest.py --rows 1000000  # quicker
+The script checks that the store holds at least 99 % of the decoded positions (of the CSV
+rows): only duplicates within one copy of a sample may deduplicate (the NY Harbor hour
+has 2 repeated rows), never one copy against another.
+
+Beside it, the pyais baseline on the same NMEA file, also a whole process
+(``FileReaderStream`` + ``decode()`` of every message, nothing stored): it does less work
+than the ingest (no store), so the ratio is a lower bound on what the store costs.
+
+    python bench/bench_ingest.py                 # 1 M NMEA lines, 10 M CSV rows, 3 runs
+    python bench/bench_ingest.py --quick         # 80,246 lines, 100,000 rows, 3 runs
 """
 
 from __future__ import annotations
 
-import argparse
-import gzip
-import platform
-import subprocess
+import statistics
 import sys
 import tempfile
-import time
-from datetime import timedelta
 from pathlib import Path
 
-import polars as pl
+import duckdb
+from _inputs import Built, build_csv, build_nmea
+from _timing import BenchError, Command, Row, Runs, markdown_block, parser, table, time_command
+from bench_decode import setori_positions
 
-from setori.demo import shared_data_dir
-
-
-def build_csv(out: Path, rows: int) -> int:
-    data = shared_data_dir()
-    assert data is not None, "needs ../shared/data"
-    base = pl.read_csv(
-        data / "tracktable-noaa/NYHarbor_2020_06_30_first_hour.csv", infer_schema=False
-    )
-    copies = -(-rows // base.height)
-    with out.open("w") as fh:
-        fh.write(",".join(base.columns) + "\n")
-    written = 0
-    ts = pl.col("BaseDateTime").str.to_datetime("%Y-%m-%dT%H:%M:%S")
-    for k in range(copies):
-        part = base.with_columns(
-            (ts + timedelta(hours=k)).dt.strftime("%Y-%m-%dT%H:%M:%S").alias("BaseDateTime")
-        ).head(rows - written)
-        with out.open("a") as fh:
-            part.write_csv(fh, include_header=False)
-        written += part.height
-    return written
-
-
-def build_nmea(out: Path, lines: int) -> int:
-    data = shared_data_dir()
-    assert data is not None
-    raw = gzip.decompress((data / "dma-aisabnormal/ais-sample.txt.gz").read_bytes())
-    n = raw.count(b"\n")
-    copies = -(-lines // n)
-    out.write_bytes(raw * copies)
-    return n * copies
-
-
-_MEASURE = """
-import resource, subprocess, sys, time
-start = time.perf_counter()
-subprocess.run([sys.executable, "-m", "setori", "ingest", sys.argv[1], "--db", sys.argv[2], "-q"],
-               check=True, stdout=subprocess.DEVNULL)
-print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+PYAIS_DECODE = """
+import sys
+import pyais
+from pyais.stream import FileReaderStream
+for message in FileReaderStream(sys.argv[1]):
+    try:
+        message.decode()
+    except pyais.exceptions.AISBaseException:
+        pass
 """
+#: The share of positions that may deduplicate: within one copy of a sample, the same
+#: report heard twice (NMEA) or a repeated row (the NY Harbor hour has 2 in 8,689).
+MAX_DUPLICATE_SHARE = 0.01
 
 
-def run_ingest(db: Path, path: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one `setori ingest` process, measured in isolation."""
-    out = subprocess.run(
-        [sys.executable, "-c", _MEASURE, str(path), str(db)],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split()
-    return float(out[0]), float(out[1]) / 1024
+def ingest_command(path: Path, db: Path) -> Command:
+    """``python -m setori ingest path --db db -q`` into a store removed before each run."""
+
+    def fresh() -> None:
+        for leftover in (db, db.with_name(db.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+
+    argv = (sys.executable, "-m", "setori", "ingest", str(path), "--db", str(db), "-q")
+    return Command(argv, prepare=fresh)
 
 
-def pyais_lines_per_s(path: Path, lines: int) -> float:
-    """pyais reading + decoding the first ``lines`` lines of ``path`` (no store): lines/s."""
-    from pyais.stream import FileReaderStream
+def stored_positions(db: Path) -> int:
+    with duckdb.connect(str(db), read_only=True) as con:
+        row = con.sql("SELECT count(*) FROM positions").fetchone()
+    assert row is not None
+    return int(row[0])
 
-    head = path.with_suffix(".head")
-    with path.open("rb") as src, head.open("wb") as dst:
-        for _, line in zip(range(lines), src, strict=False):
-            dst.write(line)
-    start = time.perf_counter()
-    for message in FileReaderStream(str(head)):
-        try:
-            message.decode()
-        except Exception:  # pyais raises several types on bad input; go on
-            continue
-    return lines / (time.perf_counter() - start)
+
+def check_stored(db: Path, expected: int, what: str) -> str:
+    """The store must hold nearly every one of ``expected`` positions (input does not dedupe)."""
+    stored = stored_positions(db)
+    if stored < expected * (1 - MAX_DUPLICATE_SHARE):
+        raise BenchError(
+            f"store holds {stored:,} of {expected:,} {what}, expected at least "
+            f"{1 - MAX_DUPLICATE_SHARE:.0%}: the input deduplicates"
+        )
+    return f"{stored:,} of {expected:,} {what} stored ({stored / expected:.2%})"
+
+
+def ratio_text(fast: Runs, slow: Runs) -> str:
+    med = statistics.median(slow.wall_s) / statistics.median(fast.wall_s)
+    lo, hi = min(slow.wall_s) / max(fast.wall_s), max(slow.wall_s) / min(fast.wall_s)
+    return f"{med:.2f}× ({lo:.2f}–{hi:.2f}×)"
+
+
+def bench_nmea(tmp: Path, lines: int, runs: int) -> tuple[list[Row], list[str]]:
+    built = build_nmea(tmp / "lines.nmea", lines)
+    db = tmp / "nmea.duckdb"
+    t_ingest = time_command(ingest_command(built.path, db), runs)
+    stored = check_stored(db, setori_positions(built.path), "decoded positions")
+    t_pyais = time_command(Command((sys.executable, "-c", PYAIS_DECODE, str(built.path))), runs)
+    rows = [
+        Row("NMEA: `setori ingest` (whole process, store written)", t_ingest, built.lines),
+        Row("NMEA: pyais decode only (whole process, nothing stored)", t_pyais, built.lines),
+    ]
+    notes = [
+        f"- NMEA input: {built.describe('lines')}; {stored}.",
+        "- NMEA `setori ingest` vs pyais decode-only, lines/s: "
+        f"**{ratio_text(t_ingest, t_pyais)}** (pyais stores nothing).",
+    ]
+    return rows, notes
+
+
+def bench_csv(tmp: Path, rows_wanted: int, runs: int) -> tuple[list[Row], list[str]]:
+    built: Built = build_csv(tmp / "rows.csv", rows_wanted)
+    db = tmp / "csv.duckdb"
+    t_ingest = time_command(ingest_command(built.path, db), runs)
+    stored = check_stored(db, built.lines, "CSV rows")
+    size_mb = built.path.stat().st_size / 2**20
+    rows = [Row("CSV: `setori ingest` (whole process, store written)", t_ingest, built.lines)]
+    return rows, [f"- CSV input: {built.describe('rows')}, {size_mb:,.0f} MiB; {stored}."]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--rows", type=int, default=10_000_000)
-    parser.add_argument("--nmea-lines", type=int, default=1_000_000)
-    args = parser.parse_args()
-    print(
-        f"machine: {platform.processor() or platform.machine()}, python {platform.python_version()}"
-    )
-    with tempfile.TemporaryDirectory() as tmp:
-        tmpdir = Path(tmp)
-        nmea = tmpdir / "repeated.nmea"
-        n_lines = build_nmea(nmea, args.nmea_lines)
-        wall, peak = run_ingest(tmpdir / "nmea.duckdb", nmea)
-        rate = n_lines / wall
-        print(f"NMEA {n_lines:>11,} lines {wall:7.1f} s {rate:>10,.0f}/s peak {peak:,.0f} MB")
-        oracle = pyais_lines_per_s(nmea, 200_000)
-        print(f"pyais read+decode, first 200,000 lines: {oracle:,.0f} lines/s (no store)")
-        csv = tmpdir / "repeated.csv"
-        n_rows = build_csv(csv, args.rows)
-        wall, peak = run_ingest(tmpdir / "csv.duckdb", csv)
-        print(
-            f"CSV  {n_rows:>11,} rows  {wall:7.1f} s {n_rows / wall:>10,.0f}/s peak {peak:,.0f} MB"
+    p = parser(__doc__)
+    p.add_argument("--nmea-lines", type=int, default=1_000_000, help="NMEA lines (whole copies)")
+    p.add_argument("--rows", type=int, default=10_000_000, help="CSV rows")
+    p.add_argument("--tmp", type=Path, default=None, help="folder for inputs and stores")
+    args = p.parse_args()
+    lines, rows_wanted, runs = (
+        (1, 100_000, 3)
+        if args.quick
+        else (
+            args.nmea_lines,
+            args.rows,
+            args.runs,
         )
+    )
+    with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
+        nmea_rows, nmea_notes = bench_nmea(Path(tmp), lines, runs)
+        csv_rows, csv_notes = bench_csv(Path(tmp), rows_wanted, runs)
+    body = [
+        f"- Runs: {runs} of each command, each into a new store file.",
+        *nmea_notes,
+        *csv_notes,
+        "",
+        *table([*nmea_rows, *csv_rows], "lines or rows"),
+    ]
+    print(markdown_block("Ingest (whole process)", Path(__file__).name, body))
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except BenchError as exc:
+        sys.exit(f"bench_ingest: {exc}")
