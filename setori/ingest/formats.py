@@ -7,9 +7,14 @@ Order of the tests (the first that fits wins):
 3. known CSV headers: ``dma`` (``# Timestamp,Type of mobile,MMSI,...``), ``aisdb``
    (``MMSI,Message_ID,...,Time,...``), ``marinecadastre`` (``MMSI``, ``BaseDateTime``,
    ``LAT``, ``LON`` in any order, or the snake_case names).
-4. ``nmea``: any line with a ``VDM,`` or ``VDO,`` sentence.
-5. ``csv``: other delimited text with a steady number of fields per line; it needs
-   a column mapping.
+4. ``csv``: a header that names mmsi, ts, lat and lon by setori's canonical names or
+   common aliases (``MMSI,timestamp,latitude,longitude``; see
+   :mod:`setori.ingest.tables.aliases`), whatever the rows below it hold.
+5. ``nmea``: any line with a ``VDM,`` or ``VDO,`` sentence.
+6. ``csv``: other delimited text where most sampled lines (at least
+   :data:`STEADY_SHARE`) split into the same number (>= 2) of fields: a few bad rows
+   do not hide a table (the reader quarantines them by line). It needs a column mapping
+   unless its header names the columns.
 
 Anything else (empty, binary, prose, JSON, XML) raises :class:`UnknownFormatError`.
 """
@@ -18,8 +23,11 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import Counter
 
 from setori.errors import UnknownFormatError
+from setori.ingest.tables.aliases import named_roles
+from setori.ingest.tables.plan import REQUIRED
 
 SNIFF_BYTES = 64 * 1024
 FORMATS = ("nmea", "marinecadastre", "dma", "aisdb", "traj", "parquet", "csv")
@@ -37,6 +45,8 @@ _HEADERS: list[tuple[str, set[str]]] = [
     ("marinecadastre", {"mmsi", "base_date_time", "latitude", "longitude"}),
 ]
 _SAMPLE_LINES = 50
+#: Share of sampled lines that must have the most common field count for a generic table.
+STEADY_SHARE = 0.8
 _MAX_CONTROL_SHARE = 0.01
 
 
@@ -53,6 +63,8 @@ def sniff_format(head: bytes, name: str) -> str:
     layout = _known_header(lines[0])
     if layout:
         return layout
+    if _named_header(lines[0]):
+        return "csv"
     if _NMEA.search(head):
         return "nmea"
     if _steady_delimiter(lines[: _SAMPLE_LINES + 1], complete=len(head) < SNIFF_BYTES):
@@ -81,16 +93,32 @@ def _known_header(line: str) -> str | None:
     return None
 
 
-def _steady_delimiter(lines: list[str], *, complete: bool) -> bool:
-    """Whether some delimiter splits every sampled line into the same number (>= 2) of fields.
+def _named_header(line: str) -> bool:
+    """Whether ``line``, split on some delimiter, names every required column."""
+    for delimiter in _DELIMITERS:
+        names = _fields(line, delimiter)
+        if len(names) >= len(REQUIRED) and set(REQUIRED) <= named_roles(names):
+            return True
+    return False
 
-    The last line is ignored when the head was cut short (it may be a partial line).
+
+def _steady_delimiter(lines: list[str], *, complete: bool) -> bool:
+    """Whether some delimiter splits most sampled lines into the same number (>= 2) of fields.
+
+    "Most" is :data:`STEADY_SHARE`; each line is split on its own, so an unbalanced quote
+    spoils one line only. The last line is ignored when the head was cut short (it may be
+    a partial line).
     """
     sample = lines if complete or len(lines) < 2 else lines[:-1]
     if sample[0].lstrip().startswith(("{", "[", "<")):
         return False
     for delimiter in _DELIMITERS:
-        counts = {len(row) for row in csv.reader(sample, delimiter=delimiter)}
-        if len(counts) == 1 and counts.pop() >= 2:
+        counts = Counter(len(_fields(line, delimiter)) for line in sample)
+        width, lines_of_width = counts.most_common(1)[0]
+        if width >= 2 and lines_of_width >= STEADY_SHARE * len(sample):
             return True
     return False
+
+
+def _fields(line: str, delimiter: str) -> list[str]:
+    return next(csv.reader([line], delimiter=delimiter), [])

@@ -1,7 +1,8 @@
 """Parquet and GeoParquet positions, streamed batch by batch with ``pyarrow.parquet``.
 
-Columns are taken by canonical name (``mmsi``, ``ts``, ``lat``, ``lon``, ...) or
-through a mapping (canonical name -> column). In a GeoParquet file
+Columns are taken through a mapping (canonical name -> column), then by canonical
+name (``mmsi``, ``ts``, ``lat``, ``lon``, ...) or common alias (``MMSI``, ``timestamp``,
+``latitude``, ...; :mod:`setori.ingest.tables.aliases`). In a GeoParquet file
 (https://geoparquet.org/releases/v1.1.0/), point geometries of the primary column
 give ``lon``/``lat`` unless those are mapped: WKB (2D, Z/M, EWKB with SRID) is decoded
 with NumPy, GeoArrow ``point`` structs are read directly. Non-point or empty
@@ -20,11 +21,10 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from setori.errors import MappingError, UnreadableInputError
+from setori.errors import UnreadableInputError
 from setori.ingest.batch import IngestBatch
 from setori.ingest.tables.checks import assemble
-from setori.ingest.tables.plan import REQUIRED, TablePlan, mapping_plan
-from setori.ingest.tables.values import FIELD_KINDS
+from setori.ingest.tables.plan import TablePlan, mapping_plan
 
 BATCH_ROWS = 1_000_000
 _LONLAT_CRS = {("EPSG", "4326"), ("OGC", "CRS84")}
@@ -63,20 +63,12 @@ def read_parquet(
 
 
 def _plan(names: list[str], mapping: Mapping[str, str] | None, geometry: str | None) -> TablePlan:
-    if mapping:
-        full = dict(mapping)
-        if geometry:
-            full.setdefault("lon", "lon")
-            full.setdefault("lat", "lat")
-        return mapping_plan(names, full, None)
-    canonical = {name: name for name in names if name in FIELD_KINDS}
-    missing = [name for name in REQUIRED if name not in canonical]
-    if missing:
-        raise MappingError(
-            f"Parquet file has no column {missing} and no mapping was given; "
-            f"expected canonical names {list(REQUIRED)} or a mapping; columns seen: {names}"
-        )
-    return mapping_plan(names, canonical, None)
+    """Mapped columns, then columns named by canonical names or aliases; geometry gives lon/lat."""
+    full: dict[str, str | int] = dict(mapping or {})
+    if geometry:
+        full.setdefault("lon", "lon")
+        full.setdefault("lat", "lat")
+    return mapping_plan(names, full, None, by_name=True)
 
 
 def _source_columns(plan: TablePlan, geometry: str | None) -> set[str]:

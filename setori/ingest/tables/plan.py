@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from setori.errors import MappingError
+from setori.ingest.tables.aliases import alias_mapping
 from setori.ingest.tables.checks import RowSpec
 from setori.ingest.tables.values import FIELD_KINDS
 
@@ -64,22 +65,33 @@ def plain_plan(found: Mapping[str, str], time_format: str | None) -> TablePlan:
 
 
 def mapping_plan(
-    header: Sequence[str], mapping: Mapping[str, str | int], time_format: str | None
+    header: Sequence[str],
+    mapping: Mapping[str, str | int],
+    time_format: str | None,
+    *,
+    by_name: bool = False,
 ) -> TablePlan:
-    """A plan from a user mapping: canonical name -> column name, or 0-based column index."""
+    """A plan from a user mapping: canonical name -> column name, or 0-based column index.
+
+    With ``by_name`` (the header holds real column names), the roles the mapping leaves
+    open are taken from the header's names: canonical names and the common aliases of
+    :mod:`setori.ingest.tables.aliases`. The mapping always wins.
+    """
     unknown = sorted(set(mapping) - set(FIELD_KINDS))
     if unknown:
         raise MappingError(
             f"mapping names unknown canonical columns {unknown}; "
             f"expected some of {sorted(FIELD_KINDS)}"
         )
-    missing = [name for name in REQUIRED if name not in mapping]
+    full = {**alias_mapping(header, mapping), **mapping} if by_name else dict(mapping)
+    missing = [name for name in REQUIRED if name not in full]
     if missing:
+        named = " and no column is named for it (see docs/formats.md)" if by_name else ""
         raise MappingError(
-            f"mapping lacks {missing}; expected at least {list(REQUIRED)}; "
+            f"mapping lacks {missing}{named}; expected at least {list(REQUIRED)}; "
             f"columns seen: {list(header)}"
         )
-    found = {name: _resolve(header, column) for name, column in mapping.items()}
+    found = {name: _resolve(header, column) for name, column in full.items()}
     return plain_plan(found, time_format)
 
 

@@ -95,17 +95,21 @@ def read_generic_csv(
 ) -> Iterator[IngestBatch]:
     """A delimited file read through ``mapping`` (canonical name -> column name or 0-based index).
 
-    ``mmsi``, ``ts``, ``lat`` and ``lon`` must be mapped. ``time_format``: ``None`` for
-    ISO 8601 or unix seconds, ``"unix"`` / ``"unix_ms"``, or a strftime format such as
-    ``"%d/%m/%Y %H:%M"``; naive times are UTC. Raises :class:`~setori.errors.MappingError`
-    when the mapping names a column the file does not have.
+    ``mmsi``, ``ts``, ``lat`` and ``lon`` must be mapped or, with a header, named by a
+    canonical name or a common alias (:mod:`setori.ingest.tables.aliases`; the mapping
+    wins). ``time_format``: ``None`` for ISO 8601 or unix seconds, ``"unix"`` /
+    ``"unix_ms"``, or a strftime format such as ``"%d/%m/%Y %H:%M"``; naive times are UTC.
+    Raises :class:`~setori.errors.MappingError` when the mapping names a column the file
+    does not have, or two columns are named for one role.
     """
     header: list[str] | None = None
     first_line_no = 1
     if has_header:
         header = parse_header(read_first_line(stream), delimiter)
         first_line_no = 2
-    plan = mapping_plan(header, mapping, time_format) if header is not None else None
+    plan = None
+    if header is not None:
+        plan = mapping_plan(header, mapping, time_format, by_name=True)
     for lines in iter_lines(stream, first_line_no=first_line_no, chunk_bytes=chunk_bytes):
         if header is None or plan is None:
             header = [str(i) for i in range(_first_field_count(lines, delimiter))]
