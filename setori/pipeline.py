@@ -30,7 +30,7 @@ from setori.store import segments as seg_store
 from setori.results import IngestSummary
 from setori.store.events import EventFilter, record_run, replace_events
 from setori.store.queries import TrackFilter
-from setori.store.writes import write_batch
+from setori.store.writes import end_source, write_batch
 
 log = logging.getLogger("setori.ingest")
 
@@ -65,7 +65,9 @@ def ingest_source(
     """Read one input batch by batch; commit each batch atomically."""
     name = source_name(path)
     per_source = summary.per_source.setdefault(name, Counter())
+    batches = 0
     for batch_no, batch in enumerate(read_source(path, options)):
+        batches = batch_no + 1
         added = write_batch(
             con,
             source=name,
@@ -91,6 +93,7 @@ def ingest_source(
         per_source.update(batch.counts)
         if on_batch is not None:
             on_batch(name, batch, added.new_positions)
+    end_source(con, source=name, batches=batches)
 
 
 def _segment(positions: pa.Table) -> pa.Table:

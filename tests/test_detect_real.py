@@ -57,7 +57,7 @@ def in_port_or_anchorage(event: dict[str, Any]) -> bool:
 
 
 def detect_all(db: Path) -> dict[str, pa.Table]:
-    return {profile: setori.detect(db=db, profile=profile) for profile in PROFILES}
+    return {profile: setori.detect(db=db, profile=profile).events for profile in PROFILES}
 
 
 # --- DMA drifting tankers ------------------------------------------------------------------
@@ -292,7 +292,7 @@ def test_nmea_file_split_between_records_gives_the_same_event_ids(
     path = shared_data / "dma-aisabnormal" / name
     setori.ingest([path], db=tmp_path / "whole.duckdb")
     whole = {
-        p: sorted(setori.detect(db=tmp_path / "whole.duckdb", profile=p)["id"].to_pylist())
+        p: sorted(setori.detect(db=tmp_path / "whole.duckdb", profile=p).events["id"].to_pylist())
         for p in PROFILES
     }
     assert whole["gfw"] or name.startswith("538")
@@ -306,7 +306,7 @@ def test_nmea_file_split_between_records_gives_the_same_event_ids(
         setori.ingest([second], db=db)  # the later half first: order must not matter
         setori.ingest([first], db=db)
         for profile in PROFILES:
-            assert sorted(setori.detect(db=db, profile=profile)["id"].to_pylist()) == whole[profile]
+            assert sorted(setori.detect(db=db, profile=profile).events["id"].to_pylist()) == whole[profile]
     assert pl.Series(starts).is_sorted()
 
 

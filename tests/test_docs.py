@@ -71,3 +71,35 @@ def test_every_doc_linked_from_readme_exists() -> None:
     readme = (ROOT / "README.md").read_text()
     for doc in sorted((ROOT / "docs").glob("*.md")):
         assert f"docs/{doc.name}" in readme, f"README does not link docs/{doc.name}"
+
+
+def test_every_setting_is_in_the_readme_table() -> None:
+    from setori.settings import SETTINGS
+
+    readme = (ROOT / "README.md").read_text()
+    rows = {line.split("|")[1].strip(" `") for line in readme.splitlines() if "| `SETORI_" in line}
+    assert rows == {s.env for s in SETTINGS}
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    import click
+
+    def walk(group: click.Group, prefix: str) -> list[tuple[str, click.Command]]:
+        found = []
+        for name, command in sorted(group.commands.items()):
+            found.append((f"{prefix} {name}", command))
+            if isinstance(command, click.Group):
+                found += walk(command, f"{prefix} {name}")
+        return found
+
+    for name, command in walk(cli, "setori"):
+        assert command.help and "Example:" in command.help, name
+
+
+def test_no_setting_is_read_from_the_environment_outside_settings() -> None:
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in sorted((ROOT / "setori").rglob("*.py"))
+        if path.name != "settings.py" and re.search(r"environ[^\n]*SETORI_", path.read_text())
+    ]
+    assert offenders == []

@@ -7,16 +7,28 @@ import setori
 
 def test_all_members_exist_and_are_pinned() -> None:
     assert sorted(setori.__all__) == [
+        "DemoReport",
+        "DetectSummary",
         "IngestSummary",
+        "ListLoad",
         "SetoriError",
+        "Settings",
         "Tracks",
         "__version__",
+        "decide",
+        "demo",
         "detect",
         "events",
         "info",
         "ingest",
+        "lists",
+        "load_lists",
+        "map_html",
+        "open_store",
         "quarantine",
+        "screen",
         "tracks",
+        "vessel",
         "vessels",
     ]
     for name in setori.__all__:

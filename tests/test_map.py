@@ -16,7 +16,7 @@ STOC_MARCIA = "dma-aisabnormal/212123000_drift_1.ais"
 
 def test_map_draws_tracks_events_and_land(shared_data: Path, db: Path, tmp_path: Path) -> None:
     setori.ingest([shared_data / STOC_MARCIA, shared_data / "dma-aislib/stream_example.txt"], db=db)
-    events = setori.detect(db=db, types=["loitering", "gap"])
+    events = setori.detect(db=db, types=["loitering", "gap"]).events
     target = tmp_path / "map.html"
     result = CliRunner().invoke(cli, ["map", "--db", str(db), "-o", str(target)])
     assert result.exit_code == 0, result.stderr

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gzip
 import io
-import os
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -35,18 +34,8 @@ class ReadOptions:
     has_header: bool = True
     time_format: str | None = None
     default_ts: datetime | None = None
-    batch_bytes: int = field(default_factory=lambda: _env_int("SETORI_BATCH_BYTES", 16 * 2**20))
-    batch_rows: int = field(default_factory=lambda: _env_int("SETORI_BATCH_ROWS", 1_000_000))
-
-
-def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise InputError(f"${name} is {value!r}, expected an integer") from exc
+    batch_bytes: int = 16 * 2**20  # the batch_bytes setting
+    batch_rows: int = 1_000_000  # the batch_rows setting
 
 
 def source_name(path: str | Path) -> str:

@@ -20,7 +20,6 @@ by another process raises :class:`StoreLockedError` with that process's PID.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -62,8 +61,8 @@ CREATE TABLE IF NOT EXISTS dirty_mmsi (mmsi INTEGER NOT NULL);
 
 
 def default_db_path() -> Path:
-    """``$SETORI_DB`` if set, else ``./setori.duckdb``."""
-    return Path(os.environ.get("SETORI_DB", DEFAULT_DB))
+    """``./setori.duckdb`` (the verbs take the ``db`` setting, ``$SETORI_DB``, instead)."""
+    return Path(DEFAULT_DB)
 
 
 @contextmanager
@@ -99,10 +98,10 @@ def connect(
     closes it. Prefer :func:`open_store`.
 
     ``create=True`` creates a missing store (mode "create"), ``create=False`` raises
-    :class:`StoreNotFoundError` instead (mode "write"). ``memory_limit`` defaults to
-    ``$SETORI_DUCKDB_MEMORY``, else 1GB.
+    :class:`StoreNotFoundError` instead (mode "write"). ``memory_limit`` defaults to 1GB
+    (the verbs pass the ``duckdb_memory`` setting).
     """
-    memory_limit = memory_limit or os.environ.get("SETORI_DUCKDB_MEMORY", "1GB")
+    memory_limit = memory_limit or "1GB"
     db_path = Path(path) if path is not None else default_db_path()
     return _open(db_path, "create" if create else "write", memory_limit)
 
