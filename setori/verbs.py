@@ -282,7 +282,7 @@ def map_html(
     """A self-contained HTML map (works offline) of tracks and one profile's events."""
     from setori.store import events as event_store
     from setori.store import queries
-    from setori.web.svgmap import render_map
+    from setori.export_map import render_map
 
     where = queries.TrackFilter(tuple(mmsi), since, until, bbox)
     with open_store(db=db, settings=settings) as con:

@@ -1,1 +1,0 @@
-"""Presentation at the edge: self-contained HTML views of tracks and events."""
