@@ -16,7 +16,7 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from setori.errors import UnknownFormatError
+from setori.errors import MappingError, UnknownFormatError
 from setori.ingest.batch import IngestBatch
 from setori.ingest.tables.checks import assemble, quarantine_table
 from setori.ingest.tables.layouts import aisdb_plan, dma_plan, marinecadastre_plan
@@ -30,7 +30,7 @@ from setori.ingest.tables.lines import (
     read_first_line,
 )
 from setori.ingest.tables.parquet import read_parquet
-from setori.ingest.tables.plan import TablePlan, mapping_plan
+from setori.ingest.tables.plan import REQUIRED, TablePlan, mapping_plan
 from setori.ingest.tables.traj import read_traj
 
 __all__ = [
@@ -45,6 +45,7 @@ __all__ = [
 ]
 
 PlanMaker = Callable[[Sequence[str]], TablePlan]
+_DELIMITERS = (",", ";", "\t", "|")
 
 #: Known CSV layouts (the names :func:`setori.ingest.formats.sniff_format` returns).
 CSV_LAYOUTS: dict[str, PlanMaker] = {
@@ -106,6 +107,7 @@ def read_generic_csv(
     first_line_no = 1
     if has_header:
         header = parse_header(read_first_line(stream), delimiter)
+        _check_delimiter(header, delimiter, source)
         first_line_no = 2
     plan = None
     if header is not None:
@@ -115,6 +117,19 @@ def read_generic_csv(
             header = [str(i) for i in range(_first_field_count(lines, delimiter))]
             plan = mapping_plan(header, mapping, time_format)
         yield _read_lines(lines, plan, header, delimiter, source)
+
+
+def _check_delimiter(header: Sequence[str], delimiter: str, source: str) -> None:
+    """A one-column header that another delimiter splits into a table: the wrong delimiter."""
+    if len(header) != 1:
+        return
+    for other in _DELIMITERS:
+        if other != delimiter and header[0].count(other) >= len(REQUIRED) - 1:
+            raise MappingError(
+                f"{source}: header {header[0][:80]!r} is one column with delimiter "
+                f"{delimiter!r} but splits on {other!r}; expected the file's delimiter "
+                f"(--delimiter {other!r})"
+            )
 
 
 def _first_field_count(lines: Lines, delimiter: str) -> int:
