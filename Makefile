@@ -19,8 +19,11 @@ lock:
 	$(PYTHON) -c "$$LOCK_PY" .lock-report.json constraints.txt
 	rm -f .lock-report.json
 
+# The demo ingests the real samples of ../shared/data when it is beside the checkout (an
+# explicit setting: setori itself never searches for it), else the sample in the package.
+SHARED_DATA ?= $(wildcard $(CURDIR)/../shared/data)
 demo: install
-	$(PYTHON) -m setori demo
+	SETORI_SHARED_DATA=$(SHARED_DATA) $(PYTHON) -m setori demo
 
 lint:
 	$(PYTHON) -m ruff check setori tests bench
@@ -39,21 +42,21 @@ test-fast:
 
 test: install-test lint typecheck pytest
 
+# Every script in bench/ (helpers start with _); each prints a Markdown block for
+# bench/RESULTS.md. `make bench BENCH_ARGS=--quick` is a smoke run.
 bench: install-test
-	$(PYTHON) bench/bench_decode.py
-	$(PYTHON) bench/bench_segment.py
-	$(PYTHON) bench/bench_ingest.py
+	set -e; for script in bench/[!_]*.py; do echo "== $$script"; $(PYTHON) $$script $(BENCH_ARGS); done
 
 # Writes constraints.txt from pip's installation report (argv: report, output).
 define LOCK_PY
 import json, re, sys
 report = json.load(open(sys.argv[1]))
 pins = sorted(
-    f"{re.sub('[-_.]+', '-', i['metadata']['name']).lower()}=={i['metadata']['version']}"
+    (re.sub("[-_.]+", "-", i["metadata"]["name"]).lower(), i["metadata"]["version"])
     for i in report["install"]
-    if i["metadata"]["name"].lower() != "setori"
 )
 head = [line for line in open(sys.argv[2]) if line.startswith("#")]
-open(sys.argv[2], "w").write("".join(head) + "\n".join(pins) + "\n")
+body = [f"{name}=={version}\n" for name, version in pins if name != "setori"]
+open(sys.argv[2], "w").write("".join(head + body))
 endef
 export LOCK_PY
