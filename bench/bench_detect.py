@@ -23,9 +23,10 @@ threads) is steadier than wall time on a shared machine. ``detector_seconds`` is
 time of each detector (the first one also builds the shared sorted ``Track``; the last one,
 ``dark_approach``, includes the context tags). Usage:
 
-    python bench/bench_detect.py                          # 1 M, 10 M, 100 M (~30 min)
+    python bench/bench_detect.py                          # 1 M, 10 M, 100 M, 3 runs each
     python bench/bench_detect.py --sizes 1000000          # quick check
     python bench/bench_detect.py --sizes 10000000 --methods detect
+    python bench/bench_detect.py --quick                  # 200,000 positions, 3 runs
 """
 
 from __future__ import annotations
@@ -33,9 +34,8 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
-import platform
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -51,6 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from _timing import BenchError, Row, Runs, check_runs, markdown_block, parser, table  # noqa: E402
 from bench_encounters import baseline  # noqa: E402
 
 from setori.detect.run import detect  # noqa: E402
@@ -195,50 +196,94 @@ def _rss_mb() -> int:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
-def run_size(n: int, args: argparse.Namespace) -> None:
+def run_method(name: str, folder: Path, days: int, args: argparse.Namespace) -> list[Any]:
+    """``runs`` fresh child processes of one method; their JSON results (same events, checked)."""
+    results = []
+    for _ in range(check_runs(args.runs)):
+        cmd = [sys.executable, __file__, "--child", name, str(folder), str(days)]
+        cmd += [str(args.window_days), str(args.overlap_days)]
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    outcomes = {json.dumps([r["events"], r["planted_recall"]], sort_keys=True) for r in results}
+    if len(outcomes) != 1:
+        raise BenchError(f"{name}: runs disagree on events or recall: {outcomes}")
+    return results
+
+
+def run_size(n: int, args: argparse.Namespace) -> tuple[list[Row], list[str], list[str]]:
+    """Timing rows, outcome rows and per-detector rows for one size."""
     days = 1 if n <= args.per_day * 2 else math.ceil(n / args.per_day)
     windowed = days > 1
+    rows, outcomes, detectors = [], [], []
     with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
         folder = Path(tmp)
-        started = time.perf_counter()
         planted = write_days(folder, n, days, args.planted, args.seed)
         (folder / "planted.json").write_text(json.dumps(planted))
-        rows = pl.scan_parquet(folder / "*.parquet").select(pl.len()).collect().item()
+        count = pl.scan_parquet(folder / "*.parquet").select(pl.len()).collect().item()
         vessels = max(2, n // (days * PER_VESSEL_DAY))
-        print(
-            f"size {n:,}: {rows:,} positions, {days} day(s), {vessels:,} vessels a day, "
-            f"{len(planted)} planted encounters, generated in {time.perf_counter() - started:.0f} s"
-        )
+        size = f"{count / 1e6:.2f} M"
         for method in args.methods.split(","):
             name = f"{method}-windowed" if windowed else method
-            cmd = [sys.executable, __file__, "--child", name, str(folder), str(days)]
-            cmd += [str(args.window_days), str(args.overlap_days)]
-            out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-            print(json.dumps({"size": n, **json.loads(out.strip().splitlines()[-1])}), flush=True)
+            results = run_method(name, folder, days, args)
+            timed = Runs(
+                tuple(r["seconds"] for r in results),
+                tuple(r["cpu_seconds"] for r in results),
+                tuple(float(r["peak_rss_mb"]) for r in results),
+            )
+            rows.append(Row(f"{size}, `{name}`", timed, count))
+            events = results[0]["events"]
+            outcomes.append(
+                f"| {size} | `{name}` | {days} | {vessels:,} | {len(planted)} "
+                f"| {sum(events.values()):,} | {results[0]['planted_recall']:.2f} |"
+            )
+            if "detector_seconds" in results[0]:
+                cells = [
+                    f"{k} {statistics.median(r['detector_seconds'][k] for r in results):.2f}"
+                    for k in results[0]["detector_seconds"]
+                ]
+                detectors.append(f"- {size}, `{name}`, median wall s per detector: "
+                                 + ", ".join(cells) + ".")  # fmt: skip
+    return rows, outcomes, detectors
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000000,10000000,100000000")
-    parser.add_argument("--methods", default="detect,baseline")
-    parser.add_argument("--per-day", type=int, default=5_000_000)
-    parser.add_argument("--window-days", type=int, default=2)
-    parser.add_argument("--overlap-days", type=int, default=1)
-    parser.add_argument("--planted", type=int, default=200, help="planted meetings a day")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--tmp", default=None, help="folder for the Parquet files")
-    parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    p = parser(__doc__)
+    p.add_argument("--sizes", default="1000000,10000000,100000000")
+    p.add_argument("--methods", default="detect,baseline")
+    p.add_argument("--per-day", type=int, default=5_000_000)
+    p.add_argument("--window-days", type=int, default=2)
+    p.add_argument("--overlap-days", type=int, default=1)
+    p.add_argument("--planted", type=int, default=200, help="planted meetings a day")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--tmp", default=None, help="folder for the Parquet files")
+    p.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
+    args = p.parse_args()
     if args.child:
         method, folder, days, window, overlap = args.child
         child(method, Path(folder), int(days), int(window), int(overlap))
         return
-    print(
-        f"machine: {platform.platform()}, {os.cpu_count()} cpus, Python "
-        f"{platform.python_version()}, polars {pl.__version__}, load {os.getloadavg()[0]:.1f}"
-    )
+    if args.quick:
+        args.sizes, args.runs, args.planted = "200000", 3, 20
+    rows, outcomes, detectors = [], [], []
     for n in (int(s) for s in args.sizes.split(",")):
-        run_size(n, args)
+        size_rows, size_outcomes, size_detectors = run_size(n, args)
+        rows += size_rows
+        outcomes += size_outcomes
+        detectors += size_detectors
+    body = [
+        f"- Runs: {args.runs} fresh processes per (size, method); polars {pl.__version__}. "
+        "Time: the call alone for whole-data runs, reading included for windowed runs, "
+        "after a warm-up call; peak RSS is the child's.",
+        "",
+        *table(rows, "positions"),
+        "",
+        "| positions | method | days | vessels a day | planted | events | planted recall |",
+        "|---:|---|---:|---:|---:|---:|---:|",
+        *outcomes,
+        "",
+        *detectors,
+    ]
+    print(markdown_block("Detection at scale", Path(__file__).name, body))
 
 
 if __name__ == "__main__":

@@ -20,15 +20,14 @@ unless ``--shuffle``. Usage:
     python bench/bench_encounters.py                       # 10 M positions
     python bench/bench_encounters.py --positions 1000000   # quicker
     python bench/bench_encounters.py --shuffle             # rows in random order
+    python bench/bench_encounters.py --quick               # 200,000 positions, 3 runs
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
-import platform
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,6 +40,8 @@ import polars as pl
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _timing import BenchError, Row, Runs, check_runs, markdown_block, parser, table  # noqa: E402
 
 from setori.detect.encounter_params import encounter_params  # noqa: E402
 from setori.detect.encounters import detect_encounters  # noqa: E402
@@ -139,7 +140,7 @@ def child(method: str, path: Path, planted_path: Path) -> None:
     df = pl.read_parquet(path)
     rss_input_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if method == "baseline":
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         found = baseline(df)
         seconds = time.perf_counter() - started
         n_events = found.height
@@ -147,19 +148,21 @@ def child(method: str, path: Path, planted_path: Path) -> None:
     else:
         params = encounter_params(method)
         detect_encounters(df.head(1000), params)  # compile / load the numba kernel
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         events = detect_encounters(df, params)
         seconds = time.perf_counter() - started
         n_events = events.num_rows
         pairs = {tuple(m) for m in events["mmsi"].to_pylist()}
     planted = [tuple(p) for p in json.loads(planted_path.read_text())]
+    cpu_s = time.process_time() - cpu
     recall = sum(p in pairs for p in planted) / max(1, len(planted))
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         json.dumps(
             {
                 "method": method,
-                "seconds": round(seconds, 2),
+                "seconds": seconds,
+                "cpu_s": cpu_s,
                 "events": n_events,
                 "pairs": len(pairs),
                 "planted_recall": round(recall, 3),
@@ -170,40 +173,75 @@ def child(method: str, path: Path, planted_path: Path) -> None:
     )
 
 
+def run_method(method: str, path: Path, planted_path: Path, runs: int) -> tuple[Row, str]:
+    """``runs`` fresh child processes of one method: the timing row and the outcome (events,
+    pairs, recall: the same every run, checked)."""
+    results = []
+    for _ in range(check_runs(runs)):
+        cmd = [sys.executable, __file__, "--child", method, str(path), str(planted_path)]
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    outcomes = {(r["events"], r["pairs"], r["planted_recall"]) for r in results}
+    if len(outcomes) != 1:
+        raise BenchError(f"{method}: runs disagree on (events, pairs, recall): {outcomes}")
+    timed = Runs(
+        tuple(r["seconds"] for r in results),
+        tuple(r["cpu_s"] for r in results),
+        tuple(float(r["peak_rss_mb"]) for r in results),
+    )
+    first = results[0]
+    outcome = (
+        f"| `{method}` | {first['events']:,} | {first['pairs']:,} | {first['planted_recall']:.2f} "
+        f"| {statistics.median(r['rss_after_read_mb'] for r in results):,.0f} |"
+    )
+    label = "baseline (Polars grid join)" if method == "baseline" else f"`{method}`"
+    return Row(label, timed), outcome
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--positions", type=int, default=10_000_000)
-    parser.add_argument("--hours", type=float, default=24.0)
-    parser.add_argument("--planted", type=int, default=200)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--methods", default="gfw,dprk,baseline")
-    parser.add_argument("--shuffle", action="store_true", help="rows in random order")
-    parser.add_argument("--child", nargs=3, metavar=("METHOD", "PARQUET", "PLANTED"))
-    args = parser.parse_args()
+    p = parser(__doc__)
+    p.add_argument("--positions", type=int, default=10_000_000)
+    p.add_argument("--hours", type=float, default=24.0)
+    p.add_argument("--planted", type=int, default=200)
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--methods", default="gfw,dprk,baseline")
+    p.add_argument("--shuffle", action="store_true", help="rows in random order")
+    p.add_argument("--child", nargs=3, metavar=("METHOD", "PARQUET", "PLANTED"))
+    args = p.parse_args()
     if args.child:
         child(args.child[0], Path(args.child[1]), Path(args.child[2]))
         return
-    started = time.perf_counter()
-    df, planted = generate(args.positions, args.hours, args.planted, args.seed)
-    print(
-        f"generated {df.height:,} positions, {df['mmsi'].n_unique():,} vessels, "
-        f"{len(planted)} planted encounters in {time.perf_counter() - started:.1f} s"
+    positions, planted_n, runs = (
+        (200_000, 20, 3) if args.quick else (args.positions, args.planted, args.runs)
     )
-    print(
-        f"machine: {platform.platform()}, {os.cpu_count()} cpus, "
-        f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}"
-    )
+    df, planted = generate(positions, args.hours, planted_n, args.seed)
+    n, vessels = df.height, df["mmsi"].n_unique()
     if args.shuffle:
         df = df.sample(fraction=1.0, shuffle=True, seed=args.seed)
+    rows, outcomes = [], []
     with tempfile.TemporaryDirectory() as tmp:
         path, planted_path = Path(tmp) / "positions.parquet", Path(tmp) / "planted.json"
         df.write_parquet(path)
         planted_path.write_text(json.dumps(planted))
         del df
         for method in args.methods.split(","):
-            cmd = [sys.executable, __file__, "--child", method, str(path), str(planted_path)]
-            out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-            print(out.strip().splitlines()[-1])
+            row, outcome = run_method(method, path, planted_path, runs)
+            rows.append(Row(row.label, row.runs, n))
+            outcomes.append(outcome)
+    order = "in random order" if args.shuffle else "by vessel"
+    body = [
+        f"- Input (synthetic): {n:,} positions over {args.hours:g} h, {vessels:,} vessels, "
+        f"{len(planted)} planted encounters; rows {order}.",
+        f"- Runs: {runs} fresh processes per method; time of the call alone (reading the "
+        "Parquet file excluded), after a warm-up call; peak RSS is the child's.",
+        "",
+        *table(rows, "positions"),
+        "",
+        "| method | events | pairs | planted recall | RSS after reading input MB |",
+        "|---|---:|---:|---:|---:|",
+        *outcomes,
+    ]
+    print(markdown_block("Encounters", Path(__file__).name, body))
 
 
 if __name__ == "__main__":

@@ -11,16 +11,14 @@ entities by :func:`setori.screen.lists.load_list`. Queries:
   counted apart on names of at most 7 characters (name-only one edit there is weak);
 * interactive: list names with one perturbation each (vessels, persons, organisations).
 
-Run: ``python bench/bench_screen.py`` (``--identities 100000 --interactive 500``).
+Run: ``python bench/bench_screen.py`` (``--identities 100000 --interactive 500 --runs 3``);
+``--quick``: 5,000 identities, 50 interactive queries, 3 runs.
 """
 
 from __future__ import annotations
 
-import argparse
 import csv
 import gc
-import os
-import platform
 import random
 import statistics
 import time
@@ -28,16 +26,16 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+from _timing import Row, markdown_block, parser, shared_data_dir, table, time_call
 from followthemoney.proxy import EntityProxy
 
-from setori.demo import shared_data_dir
 from setori.screen.lists import load_list
 from setori.screen.match import Screener
 from setori.screen.match.names import name_key
 from setori.screen.model import Hit, Query
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = shared_data_dir() or ROOT.parent / "shared" / "data"
+DATA = shared_data_dir()
 OFAC = DATA / "ofac-sdn-2021"
 UN_XML = DATA / "un-consolidated" / "UN_consolidated.xml"
 AIS_NAMES = DATA / "gfw-transshipment" / "transshipment-vessels.csv"
@@ -123,29 +121,31 @@ def planted_kind(query: Query) -> str:
     return kind
 
 
-def run_batch(screener: Screener, queries: list[Query]) -> None:
-    """Screen every AIS identity; print the time and what alerted."""
-    gc.collect()
-    wall, cpu = time.perf_counter(), time.process_time()
-    hits = list(screener.screen_many(queries))
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+def run_batch(screener: Screener, queries: list[Query], runs: int) -> tuple[Row, list[str]]:
+    """Screen every AIS identity ``runs`` times: the timing, and what alerted (every run)."""
+
+    def screen_all() -> list[Hit]:
+        gc.collect()
+        return list(screener.screen_many(queries))
+
+    timed, hits = time_call(screen_all, runs)
     alerted = {h.query_ref or "" for h in hits}
     kinds = {q.ref: planted_kind(q) for q in queries if (q.ref or "").startswith("planted-")}
     planted = Counter(kinds.values())
     found = Counter(kinds[r] for r in alerted if r in kinds)
     random_hits = [h for h in hits if h.query_ref not in kinds]
     others = len({h.query_ref for h in random_hits})
-    print(
-        f"batch: {len(queries):,} AIS identities in {wall:.1f} s wall, {cpu:.1f} s CPU "
-        f"({len(queries) / wall:,.0f}/s); {len(hits):,} alerting hits"
-    )
-    print(f"  planted queries alerting, by kind: {dict(sorted(found.items()))}")
-    print(f"    of {dict(sorted(planted.items()))}")
     share = others / (len(queries) - planted.total())
-    print(f"  other (random) identities alerting: {others:,} ({share:.2%})")
-    print(f"    their hits by main feature: {dict(main_features(random_hits).most_common(8))}")
     typos = [q for q in queries if kinds.get(q.ref, "").startswith("typo")]
-    print(f"  planted typos alerting with the listed flag declared: {with_flag(screener, typos)}")
+    notes = [
+        f"- Batch: {len(hits):,} alerting hits.",
+        f"- Planted queries alerting, by kind: {dict(sorted(found.items()))} "
+        f"of {dict(sorted(planted.items()))}.",
+        f"- Other (random) identities alerting: {others:,} ({share:.2%}); their hits by main "
+        f"feature: {dict(main_features(random_hits).most_common(8))}.",
+        f"- Planted typos alerting with the listed flag declared: {with_flag(screener, typos)}.",
+    ]
+    return Row("batch `screen_many`, AIS identities", timed, len(queries)), notes
 
 
 def with_flag(screener: Screener, typos: list[Query]) -> dict[str, str]:
@@ -168,47 +168,65 @@ def main_features(hits: list[Hit]) -> Counter[str]:
     return Counter(max(h.features, key=lambda f: f.contribution).name for h in hits)
 
 
-def run_interactive(screener: Screener, queries: list[Query]) -> None:
-    """Screen queries one at a time; print latency percentiles, overall and by schema."""
-    for schema, name in (("Person", "Jorge Perez"), ("LegalEntity", "Status S. de R.L.")):
-        screener.screen(Query(schema=schema, names=(name,)))  # rigour loads its name data lazily
-    by_schema: dict[str, list[float]] = {}
-    for query in queries:
-        started = time.perf_counter()
-        screener.screen(query)
-        by_schema.setdefault(query.schema, []).append((time.perf_counter() - started) * 1000)
-    every = sorted(t for times in by_schema.values() for t in times)
-    print(f"interactive: {len(every)} queries, {percentiles(every)}")
-    for schema, times in sorted(by_schema.items()):
-        print(f"  {schema}: {len(times)} queries, {percentiles(sorted(times))}")
+def run_interactive(screener: Screener, queries: list[Query], runs: int) -> list[str]:
+    """Screen queries one at a time, ``runs`` times; latency percentiles over the runs."""
+    # rigour loads its name data lazily: one person and one organisation first
+    screener.screen(Query(schema="Person", names=("Jorge Perez",)))
+    screener.screen(Query(schema="LegalEntity", names=("Status S. de R.L.",)))
+    per_run: list[dict[str, list[float]]] = []
+    for _ in range(runs):
+        by_schema: dict[str, list[float]] = {}
+        for query in queries:
+            started = time.perf_counter()
+            screener.screen(query)
+            by_schema.setdefault(query.schema, []).append((time.perf_counter() - started) * 1000)
+        by_schema["all"] = [t for times in by_schema.values() for t in times]
+        per_run.append(by_schema)
+    out = [
+        "| interactive `screen`, queries | n | p50 ms | p95 ms | max ms |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for schema in sorted(per_run[0], key=lambda k: (k != "all", k)):
+        stats = [percentiles(sorted(run[schema])) for run in per_run]
+        cells = [spread([s[i] for s in stats]) for i in range(3)]
+        out.append(f"| {schema} | {len(per_run[0][schema])} | " + " | ".join(cells) + " |")
+    return out
 
 
-def percentiles(ms: list[float]) -> str:
+def percentiles(ms: list[float]) -> tuple[float, float, float]:
     """p50, p95 and max of sorted milliseconds."""
-    p95 = ms[min(len(ms) - 1, int(len(ms) * 0.95))]
-    return f"p50 {statistics.median(ms):.2f} ms, p95 {p95:.2f} ms, max {ms[-1]:.2f} ms"
+    return statistics.median(ms), ms[min(len(ms) - 1, int(len(ms) * 0.95))], ms[-1]
+
+
+def spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f} ({min(values):.2f}–{max(values):.2f})"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--identities", type=int, default=100_000)
-    parser.add_argument("--interactive", type=int, default=500)
-    args = parser.parse_args()
+    p = parser(__doc__)
+    p.add_argument("--identities", type=int, default=100_000)
+    p.add_argument("--interactive", type=int, default=500)
+    args = p.parse_args()
+    identities, interactive, runs = (
+        (5_000, 50, 3) if args.quick else (args.identities, args.interactive, args.runs)
+    )
 
     entities = list_entities()
-    started = time.perf_counter()
-    screener = Screener(entities)
-    build_s = time.perf_counter() - started
+    build, screener = time_call(lambda: Screener(entities), runs)
     gc.freeze()  # as a long-running service would: the indexes leave the GC's generations
     vessels = [e for e in entities if e.schema.name == "Vessel"]
-    print(
-        f"lists: {len(screener.records):,} matchable entities ({len(vessels)} vessels) "
-        f"of {len(entities):,}; index built in {build_s:.2f} s"
-    )
-    run_batch(screener, ais_identities(args.identities, vessels))
-    run_interactive(screener, interactive_queries(entities, args.interactive))
-    cpu_name = platform.processor() or platform.machine()
-    print(f"machine: {cpu_name}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    batch, notes = run_batch(screener, ais_identities(identities, vessels), runs)
+    body = [
+        f"- Lists: {len(screener.records):,} matchable entities ({len(vessels)} vessels) "
+        f"of {len(entities):,}; index built in {build.wall_text()} s.",
+        f"- Runs: {runs} of the batch and of the interactive queries, in one process.",
+        *notes,
+        "",
+        *table([batch], "identities"),
+        "",
+        *run_interactive(screener, interactive_queries(entities, interactive), runs),
+    ]
+    print(markdown_block("Screening", Path(__file__).name, body))
 
 
 if __name__ == "__main__":

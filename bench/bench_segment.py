@@ -9,7 +9,8 @@ compiled kernel alone; prints positions/s and peak RSS.
 
 Runs on one core by default (POLARS_MAX_THREADS=1; numba kernels are serial).
 
-    python bench/bench_segment.py --positions 10_000_000 --vessels 20_000
+    python bench/bench_segment.py --positions 10_000_000 --vessels 20_000 --runs 3
+    python bench/bench_segment.py --quick    # 200,000 positions, 500 transmitters
 """
 
 from __future__ import annotations
@@ -18,16 +19,16 @@ import os
 
 os.environ.setdefault("POLARS_MAX_THREADS", "1")
 
-import argparse
+import functools
 import resource
-import time
-from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 import psutil
 import pyarrow as pa
+from _timing import Row, Runs, markdown_block, parser, table, time_call
 
 from setori.tracks import segment_kernels
 from setori.tracks.segment import SegmenterParams, segment_positions
@@ -99,67 +100,65 @@ def purity(table: pl.DataFrame, out: pl.DataFrame) -> str:
     joined = out.join(table.select("row_id", "transmitter"), on="row_id").drop_nulls("segment_id")
     per_seg = joined.group_by("segment_id", "transmitter").len().group_by("segment_id")
     majority = per_seg.agg(pl.col("len").max().alias("top"), pl.col("len").sum().alias("all"))
-    pure = (majority["top"] == majority["all"]).mean()
-    return (f"{majority['top'].sum() / majority['all'].sum():.4%} of kept rows in their segment's "
-            f"majority transmitter; {pure:.2%} of segments hold one transmitter only")  # fmt: skip
+    pure = (majority["top"] == majority["all"]).sum() / majority.height
+    kept = float(majority["top"].sum()) / float(majority["all"].sum())
+    return (f"{kept:.4%} of kept rows in their segment's majority transmitter; "
+            f"{pure:.2%} of segments hold one transmitter only")  # fmt: skip
 
 
-def best_seconds(run: Callable[[], object], repeat: int) -> float:
-    """Fastest of ``repeat`` wall-clock runs."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def time_kernel(df: pl.DataFrame, repeat: int) -> float:
-    """Seconds for the compiled pass alone, on rows already sorted by (mmsi, ts, row_id)."""
+def time_kernel(df: pl.DataFrame, runs: int) -> Runs:
+    """The compiled pass alone, on rows already sorted by (mmsi, ts, row_id)."""
     params = SegmenterParams()
     s = df.with_columns(pl.col("ts").dt.epoch("ms")).sort("mmsi", "ts", "row_id")
     arrays = (s["mmsi"].to_numpy(), s["ts"].to_numpy(), s["lat"].to_numpy(), s["lon"].to_numpy())
     config = params.kernel_config()
-    return best_seconds(
-        lambda: segment_kernels.assign_segments(*arrays, config, params.max_open_segments), repeat
+    timed, _ = time_call(
+        lambda: segment_kernels.assign_segments(*arrays, config, params.max_open_segments), runs
     )
+    return timed
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    p = parser(__doc__)
+    p.add_argument("--positions", type=lambda s: int(s.replace("_", "")), default=10_000_000)
+    p.add_argument("--vessels", type=lambda s: int(s.replace("_", "")), default=20_000)
+    p.add_argument("--shared-share", type=float, default=0.02, help="vessels sharing an MMSI")
+    p.add_argument("--seed", type=int, default=1)
+    args = p.parse_args()
+    positions, vessels, runs = (
+        (200_000, 500, 3) if args.quick else (args.positions, args.vessels, args.runs)
     )
-    parser.add_argument("--positions", type=lambda s: int(s.replace("_", "")), default=10_000_000)
-    parser.add_argument("--vessels", type=lambda s: int(s.replace("_", "")), default=20_000)
-    parser.add_argument("--shared-share", type=float, default=0.02, help="vessels sharing an MMSI")
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
 
     segment_positions(synthetic_positions(1000, 10, shared_share=0.2, seed=0))  # JIT / cache load
-    table = synthetic_positions(
-        args.positions, args.vessels, shared_share=args.shared_share, seed=args.seed
-    )
-    n = table.num_rows
-    ordered = pl.DataFrame(table).sort("mmsi", "ts", "row_id")
+    share = args.shared_share
+    generated = synthetic_positions(positions, vessels, shared_share=share, seed=args.seed)
+    n = generated.num_rows
+    ordered = pl.DataFrame(generated).sort("mmsi", "ts", "row_id")
     shuffled = ordered.sample(fraction=1.0, shuffle=True, seed=args.seed)
     rss_before_mib = psutil.Process().memory_info().rss / 2**20
-    print(f"{n:,} positions, {args.vessels:,} transmitters, {ordered['mmsi'].n_unique():,} MMSIs, "
-          f"POLARS_MAX_THREADS={os.environ['POLARS_MAX_THREADS']}")  # fmt: skip
-    print(f"RSS with inputs built: {rss_before_mib:,.0f} MiB")
 
     out = segment_positions(ordered)
     reasons = out["dropped_reason"].value_counts(sort=True)
-    print(f"segments: {out['segment_id'].n_unique() - 1:,}; dropped: "
-          f"{dict(zip(reasons['dropped_reason'], reasons['count'], strict=True))}")  # fmt: skip
-    print(f"purity: {purity(ordered, out)}")
-    for label, frame in (("sorted input", ordered), ("shuffled input", shuffled)):
-        secs = best_seconds(lambda frame=frame: segment_positions(frame), args.repeat)
-        print(f"segment_positions, {label:>14}: {secs:6.2f} s  {n / secs / 1e6:6.2f} M positions/s")
-    secs = time_kernel(ordered, args.repeat)
-    print(f"compiled kernel alone:            {secs:6.2f} s  {n / secs / 1e6:6.2f} M positions/s")
+    dropped = dict(zip(reasons["dropped_reason"], reasons["count"], strict=True))
+    rows = []
+    for label, frame in (("rows in (mmsi, ts) order", ordered), ("rows in random order", shuffled)):
+        timed, _ = time_call(functools.partial(segment_positions, frame), runs)
+        rows.append(Row(f"`segment_positions`, {label}", timed, n))
+    rows.append(Row("stage: compiled pass alone (sorted arrays)", time_kernel(ordered, runs), n))
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS: {peak_mib:,.0f} MiB")
+    body = [
+        f"- Input (synthetic): {n:,} positions, {vessels:,} transmitters, "
+        f"{ordered['mmsi'].n_unique():,} MMSIs, "
+        f"POLARS_MAX_THREADS={os.environ['POLARS_MAX_THREADS']}; {runs} runs each in one "
+        "process after a warm-up call.",
+        f"- Segments: {out['segment_id'].n_unique() - 1:,}; dropped: {dropped}.",
+        f"- Purity: {purity(ordered, out)}.",
+        f"- RSS with inputs built {rss_before_mib:,.0f} MiB; peak RSS of the script "
+        f"{peak_mib:,.0f} MiB.",
+        "",
+        *table(rows, "positions"),
+    ]
+    print(markdown_block("Segmentation", Path(__file__).name, body))
 
 
 if __name__ == "__main__":
