@@ -25,10 +25,12 @@ def stderr() -> Console:
 
 
 def wide(min_width: int = 120) -> Console:
-    """A stdout console at least ``min_width`` columns wide, also when piped."""
+    """A stdout console: the terminal's width on a terminal (tables fit it), else at least
+    ``min_width`` columns (piped output is not squeezed to 80)."""
     from rich.console import Console
 
-    return Console(width=max(Console().width, min_width))
+    probe = Console()
+    return probe if probe.is_terminal else Console(width=max(probe.width, min_width))
 
 
 def ingest_summary(summary: IngestSummary) -> None:
@@ -127,27 +129,35 @@ def vessels(table: pa.Table, limit: int = 10) -> None:
 
 
 def events_sample(table: pa.Table, limit: int = 18) -> None:
-    """A few events with their context, one line each."""
+    """A few events with their context, one line each (fewer columns on a narrow screen)."""
     from rich.table import Table
 
     from setori.export_events import event_records
 
-    out = Table(title=f"sample of {plural(min(limit, table.num_rows), 'event')} "
-                "(setori events for all)")  # fmt: skip
-    for col in ("profile", "type", "subtype", "mmsi", "start", "hours", "lat, lon", "context"):
-        out.add_column(col, no_wrap=col not in ("context", "subtype"), overflow="fold")
-    for r in event_records(table.slice(0, limit)):
-        out.add_row(
-            r["profile"],
-            r["type"],
-            r["subtype"] or "",
-            "/".join(str(m) for m in r["mmsi"]),
-            r["start"][:16],
-            f"{r['duration_h']:.1f}" if r["duration_h"] is not None else "open",
-            f"{r['lat']:.4f}, {r['lon']:.4f}",
-            _context(r["tags"]),
+    out = wide(130)
+    narrow = out.width < 110
+    columns = ("type", "mmsi", "start", "hours", "context") if narrow else (
+        "profile", "type", "subtype", "mmsi", "start", "hours", "lat, lon", "context")  # fmt: skip
+    view = Table(title=f"sample of {plural(min(limit, table.num_rows), 'event')} "
+                 "(setori events for all)")  # fmt: skip
+    for col in columns:
+        wraps = col in ("context", "subtype") or (col == "mmsi" and not narrow)
+        view.add_column(
+            col, no_wrap=not wraps, overflow="fold", min_width=9 if col == "mmsi" else None
         )
-    wide(130).print(out)
+    for r in event_records(table.slice(0, limit)):
+        cells = {
+            "profile": r["profile"],
+            "type": r["type"] if not narrow or not r["subtype"] else f"{r['type']}\n{r['subtype']}",
+            "subtype": r["subtype"] or "",
+            "mmsi": " ".join(str(m) for m in r["mmsi"]),
+            "start": r["start"][:16].replace("T", " "),
+            "hours": f"{r['duration_h']:.1f}" if r["duration_h"] is not None else "open",
+            "lat, lon": f"{r['lat']:.4f}, {r['lon']:.4f}",
+            "context": _context(r["tags"]),
+        }
+        view.add_row(*(cells[c] for c in columns))
+    out.print(view)
 
 
 def _context(tags: dict[str, Any]) -> str:
