@@ -41,6 +41,15 @@ def skip_reason(need: str) -> str:
     return f"../shared/data not found (set SETORI_SHARED_DATA): {need}"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Hypothesis imports libcst to suggest a patch when a property test fails; libcst warns
+    # on import (mypy_extensions.TypedDict), and under filterwarnings=error that warning
+    # turned any property failure into an INTERNALERROR that stopped the whole run.
+    config.addinivalue_line(
+        "filterwarnings", "ignore:mypy_extensions.TypedDict is deprecated:DeprecationWarning"
+    )
+
+
 @pytest.fixture(scope="module")
 def shared_data(request: pytest.FixtureRequest) -> Path:
     """The shared data folder; skips the requesting test when it is absent."""
