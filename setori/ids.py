@@ -6,8 +6,11 @@ otherwise fail to match):
 
 * IMO number: ``IMO`` + 7 digits. The ship check digit (IMO Res. A.600(15);
   SOLAS XI-1/3) and the company / registered-owner check digit (IMO Res.
-  MSC.160(78)) come from :class:`rigour.ids.IMO`; a number may pass either, both or
-  neither, and a number that passes neither is still a claim worth keeping.
+  MSC.160(78)) are defined once here (:func:`imo_check_digits`, the same arithmetic as
+  :class:`rigour.ids.IMO`, which the tests use as the oracle) and applied to one value
+  (:func:`imo_check`), to AIS integer arrays (:func:`imo_numbers_check`, NumPy) and to
+  canonical ``IMO1234567`` columns (:func:`imo_column_check`, Polars). A number may pass
+  either, both or neither, and a number that passes neither is still a claim worth keeping.
 * MMSI: 9 digits; the station kind and the Maritime Identification Digits (MID)
   follow ITU-R M.585-9 Annex 1, the MID's administration the ITU MID table
   (``setori/data/itu-mid.csv``, read through :func:`setori.geo.load_mid_table`).
@@ -27,10 +30,14 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
+import numpy as np
+import numpy.typing as npt
+import polars as pl
 from followthemoney import registry
-from rigour.ids import IMO
+
+from setori.errors import InputError
 
 MmsiKind = Literal[
     "ship",
@@ -54,6 +61,14 @@ _SPACES = re.compile(r"[\s\-./]")
 #: MIDs whose ITU row names the wrong territory for name matching, or several.
 _MID_ISO_OVERRIDES: dict[int, str | None] = {555: "PN", 745: "GF", 306: None}
 _TEST_MMSIS = frozenset({"123456789", "987654321", "012345678"} | {str(d) * 9 for d in range(10)})
+#: Weights of the first six digits in the ship check digit, IMO Res. A.600(15):
+#: (d1·7 + d2·6 + … + d6·2) mod 10 = d7.
+SHIP_WEIGHTS = (7, 6, 5, 4, 3, 2)
+#: ... and in the company / registered-owner check digit, IMO Res. MSC.160(78):
+#: (11 − (d1·8 + d2·6 + d3·4 + d4·2 + d5·9 + d6·7) mod 11) mod 10 = d7.
+COMPANY_WEIGHTS = (8, 6, 4, 2, 9, 7)
+#: One digit: a Python int, a NumPy integer array or a Polars integer expression.
+Digit = TypeVar("Digit", int, npt.NDArray[np.int64], pl.Expr)
 
 
 def normalize_imo(value: str | int | None) -> str | None:
@@ -92,17 +107,66 @@ class ImoCheck:
         return self.valid_ship or self.valid_company
 
 
+def imo_check_digits(digits: list[Digit]) -> tuple[Digit, Digit]:
+    """The ship and the company check digit of an IMO number's first six ``digits``.
+
+    The one definition of both schemes (see :data:`SHIP_WEIGHTS`, :data:`COMPANY_WEIGHTS`);
+    the digits may be ints, NumPy arrays or Polars expressions, computed element-wise.
+    """
+    ship, company = _weighted(digits, SHIP_WEIGHTS), _weighted(digits, COMPANY_WEIGHTS)
+    return ship % 10, (11 - company % 11) % 10
+
+
+def _weighted(digits: list[Digit], weights: tuple[int, ...]) -> Digit:
+    """Σ dᵢ·wᵢ over six digits (no ``sum()``: its int start would widen the type)."""
+    if len(digits) != len(weights):
+        raise InputError(f"{len(digits)} digits; expected the first {len(weights)} of an IMO")
+    total = digits[0] * weights[0]
+    for digit, weight in zip(digits[1:], weights[1:], strict=True):
+        total = total + digit * weight
+    return total
+
+
 def imo_check(value: str | int | None) -> ImoCheck:
     """Normalise ``value`` and test it against the ship and the company check digits."""
     imo = normalize_imo(value)
     if imo is None:
         return ImoCheck(None, False, False, (f"IMO {value!r} is not 7 digits",))
-    digits = imo[3:]
-    ship, company = IMO.is_valid_vessel(digits), IMO.is_valid_company(digits)
+    digits = [int(d) for d in imo[3:]]
+    expected_ship, expected_company = imo_check_digits(digits[:6])
+    ship, company = expected_ship == digits[6], expected_company == digits[6]
     problems = (
         () if ship or company else (f"{imo} fails both the ship and the company check digit",)
     )
     return ImoCheck(imo, ship, company, problems)
+
+
+def imo_numbers_check(
+    numbers: npt.ArrayLike,
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Whether each AIS IMO integer passes the ship and the company check digit.
+
+    The NumPy form of :func:`imo_check` for integers: a number is an IMO only with seven
+    digits (1,000,000 to 9,999,999; an AIS integer is not zero-padded), else it passes
+    neither check.
+    """
+    n = np.asarray(numbers, dtype=np.int64)
+    digits = [(n // 10 ** (6 - i)) % 10 for i in range(7)]
+    ship, company = imo_check_digits(digits[:6])
+    seven = (n >= 1_000_000) & (n <= 9_999_999)
+    return seven & (ship == digits[6]), seven & (company == digits[6])
+
+
+def imo_column_check(imo: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """Whether each canonical ``IMO1234567`` passes the ship and the company check digit.
+
+    The Polars form of :func:`imo_check` for the values :func:`normalize_imo` returns;
+    anything else (including ``IMO0000000``) passes neither, and null stays null.
+    """
+    digits = [imo.str.slice(3 + i, 1).cast(pl.Int64, strict=False) for i in range(7)]
+    ship, company = imo_check_digits(digits[:6])
+    valid = imo.str.contains(r"^IMO\d{7}$") & (imo != "IMO0000000")
+    return valid & (ship == digits[6]), valid & (company == digits[6])
 
 
 @dataclass(frozen=True, slots=True)

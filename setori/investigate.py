@@ -10,16 +10,27 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 from followthemoney import model
 from followthemoney.proxy import EntityProxy
 
 from setori.errors import NotFoundError
+from setori.screen.identity import (
+    Finding,
+    broadcast_findings,
+    concat_observations,
+    find_conflicts,
+    link_hulls,
+    observations_from_entities,
+    observations_from_statics,
+)
 from setori.screen.lists import LoadedList, load_list
 from setori.screen.match import Screener, query_key
 from setori.screen.match.records import list_id_of
@@ -163,43 +174,81 @@ def resolve_vessel(con: duckdb.DuckDBPyConnection, key: str) -> list[int]:
 
 
 def vessel_page(con: duckdb.DuckDBPyConnection, key: str) -> dict[str, Any]:
-    """Everything known about a vessel: identities over time, list hits, conflicts, events."""
-    from setori.screen.identity import (
-        concat_observations,
-        find_conflicts,
-        link_hulls,
-        observations_from_entities,
-        observations_from_statics,
-    )
+    """Everything known about a vessel: identities over time, list hits, conflicts, events.
 
+    The conflicts are findings of the one identity rule set (:mod:`setori.screen.identity`):
+    the hull checks over the vessel's broadcasts and the stored lists, and the static-report
+    rules (name churn, invalid and missing IMO) except those a stored identity event already
+    shows, so each churn appears once. Events carry their ``profile``.
+    """
     mmsis = resolve_vessel(con, key)
-    identities = {m: queries.identities(con, m).to_pylist() for m in mmsis}
     statics = con.sql(
         "SELECT * EXCLUDE (static_id) FROM statics WHERE mmsi IN (SELECT unnest($m))",
         params={"m": mmsis},
     ).to_arrow_table()
     entities = list(stored_entities(con))
-    hits = pa.Table.from_pylist([], schema=HITS)
-    frames = [observations_from_statics(statics)]
-    if entities:
-        screener = Screener(entities, decisions=decision_store.all_decisions(con))
-        hits = screen(screener, ais_queries(con, mmsis), alerts_only=True)
-        by_list: dict[str, list[EntityProxy]] = {}
-        for entity in entities:
-            if entity.schema.name == "Vessel":
-                by_list.setdefault(list_id_of(entity), []).append(entity)
-        frames += [observations_from_entities(v, list_id) for list_id, v in sorted(by_list.items())]
-    linked = link_hulls(concat_observations(frames))
-    own = set(linked.filter(pl.col("mmsi").is_in(mmsis))["hull_id"].to_list())
-    conflicts = [asdict(f) for f in find_conflicts(linked) if own & set(f.hull_ids)]
     events = read_events(con, EventFilter(mmsi=tuple(mmsis)))
+    findings = _hull_findings(statics, entities, mmsis) + _report_findings(statics, events)
     return {
         "key": key,
         "mmsi": mmsis,
-        "identities": identities,
-        "hits": hits.to_pylist(),
-        "conflicts": conflicts,
-        "events": events.select(
-            ["id", "type", "subtype", "start", "end", "lat", "lon"]
-        ).to_pylist(),
+        "identities": {m: queries.identities(con, m).to_pylist() for m in mmsis},
+        "hits": _vessel_hits(con, entities, mmsis).to_pylist(),
+        "conflicts": [asdict(f) for f in findings],
+        "events": events.select([*EVENT_COLUMNS, "profile"]).to_pylist(),
     }
+
+
+def _vessel_hits(
+    con: duckdb.DuckDBPyConnection, entities: list[EntityProxy], mmsis: list[int]
+) -> pa.Table:
+    """Alerting or decided list hits of the vessel's broadcast identities."""
+    if not entities:
+        return pa.Table.from_pylist([], schema=HITS)
+    screener = Screener(entities, decisions=decision_store.all_decisions(con))
+    return screen(screener, ais_queries(con, mmsis), alerts_only=True)
+
+
+def _hull_findings(
+    statics: pa.Table, entities: list[EntityProxy], mmsis: list[int]
+) -> list[Finding]:
+    """The hull checks' findings that involve a hull the vessel's MMSIs broadcast."""
+    frames = [observations_from_statics(statics)]
+    by_list: dict[str, list[EntityProxy]] = {}
+    for entity in entities:
+        if entity.schema.name == "Vessel":
+            by_list.setdefault(list_id_of(entity), []).append(entity)
+    frames += [observations_from_entities(v, list_id) for list_id, v in sorted(by_list.items())]
+    linked = link_hulls(concat_observations(frames))
+    own = set(linked.filter(pl.col("mmsi").is_in(mmsis))["hull_id"].to_list())
+    return [f for f in find_conflicts(linked) if own & set(f.hull_ids)]
+
+
+def _report_findings(statics: pa.Table, events: pa.Table) -> list[Finding]:
+    """The static-report rules' findings, less those a stored identity event shows (the
+    detector turns the same findings into events: same kind, MMSI and time span)."""
+    identity = events.filter(pc.equal(events["type"], "identity"))
+    shown = {
+        _event_key(r["subtype"], mmsi, r["start"], r["end"])
+        for r in identity.select(["subtype", "mmsi", "start", "end"]).to_pylist()
+        for mmsi in r["mmsi"] or ()
+    }
+    return [
+        f
+        for f in broadcast_findings(statics)
+        if _event_key(f.kind, f.mmsi, f.start, f.end) not in shown
+    ]
+
+
+def _event_key(
+    kind: str | None, mmsi: int | None, start: datetime | None, end: datetime | None
+) -> tuple[str | None, int | None, int | None, int | None]:
+    """What an identity event and a static-report finding share: kind, MMSI, and start and
+    end to the whole second (events keep milliseconds, findings the reports' times)."""
+    return kind, mmsi, _epoch_s(start), _epoch_s(end)
+
+
+def _epoch_s(when: datetime | None) -> int | None:
+    if when is None:
+        return None
+    return int((when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp() // 1)

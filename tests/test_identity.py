@@ -33,6 +33,7 @@ from setori.screen.identity import (
     OBSERVATIONS,
     ConflictParams,
     Finding,
+    broadcast_findings,
     codes,
     concat_observations,
     find_conflicts,
@@ -567,17 +568,31 @@ def test_fraudulent_identifier_in_use() -> None:
 # --- conflicts: identity churn ---------------------------------------------------------
 
 
-def _churn_case(names: list[str], step_days: float) -> list[Finding]:
+def _churn_rows(names: list[str], step_days: float, **fields: Any) -> pa.Table:
     minutes = step_days * 24 * 60
-    rows = [dict(mmsi=445000001, name=n, at=i * minutes) for i, n in enumerate(names)]
-    return conflicts(observations_from_statics(statics(*rows)), kind="identity_churn")
+    return statics(
+        *(dict(mmsi=445000001, name=n, at=i * minutes, **fields) for i, n in enumerate(names))
+    )
 
 
-def test_identity_churn_on_one_mmsi() -> None:
-    (finding,) = _churn_case(["A", "B", "A", "C"], step_days=5)
-    assert finding.evidence["mmsi"] == 445000001
-    assert finding.evidence["identities"] == ["A|-", "B|-", "C|-"]
-    assert "3 identities" in finding.explanation and "30 days" in finding.explanation
+def _churn_case(names: list[str], step_days: float) -> list[Finding]:
+    return broadcast_findings(_churn_rows(names, step_days), kinds=("name_churn",))
+
+
+def test_name_churn_on_one_mmsi_is_one_finding() -> None:
+    rows = _churn_rows(["A", "B", "A", "C"], step_days=5)
+    (finding,) = broadcast_findings(rows)
+    assert (finding.kind, finding.mmsi) == ("name_churn", 445000001)
+    assert [n["name"] for n in finding.evidence["names"]] == ["A", "B", "C"]
+    assert (finding.start, finding.end) == (T0, T0 + timedelta(days=15))
+    assert "3 names within 30 days" in finding.explanation
+    assert conflicts(observations_from_statics(rows), kind="identity_churn") == []
+
+
+def test_one_imo_renamed_on_one_mmsi_is_name_churn_only() -> None:
+    rows = _churn_rows(["A", "B", "C"], step_days=1, imo=9596985)
+    assert [f.kind for f in broadcast_findings(rows)] == ["name_churn"]
+    assert conflicts(observations_from_statics(rows), kind="identity_churn") == []
 
 
 def test_slow_renames_and_two_names_are_no_churn() -> None:
@@ -592,6 +607,25 @@ def test_identity_churn_on_one_imo() -> None:
     ]
     found = conflicts(observations_from_statics(statics(*rows)), kind="identity_churn")
     assert [f.evidence.get("imo") for f in found] == ["IMO9596985"]
+
+
+def test_invalid_and_missing_imo_findings() -> None:
+    rows = statics(
+        dict(mmsi=445000001, imo=9596986, name="A", at=0),  # FRIO's IMO, one digit off
+        dict(mmsi=445000001, imo=9596986, name="A", at=60),
+        dict(mmsi=445000002, imo=9596985, name="B"),
+        dict(mmsi=445000003, name="C", ship_type=80, length_m=120.0),
+        dict(mmsi=445000004, name="D", ship_type=80, length_m=30.0),  # too small
+    )
+    invalid, missing = broadcast_findings(rows, kinds=("invalid_imo", "missing_imo"))
+    assert (invalid.mmsi, invalid.evidence["imo"], invalid.evidence["n_reports"]) == (
+        445000001,
+        9596986,
+        2,
+    )
+    assert invalid.end == T0 + timedelta(hours=1)
+    assert (missing.mmsi, missing.evidence["ship_type"]) == (445000003, 80)
+    assert invalid.finding_id != missing.finding_id
 
 
 # --- findings --------------------------------------------------------------------------

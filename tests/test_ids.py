@@ -6,6 +6,8 @@ import csv
 import itertools
 from pathlib import Path
 
+import numpy as np
+import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,6 +17,8 @@ from setori.ids import (
     call_sign_country,
     find_imos,
     imo_check,
+    imo_column_check,
+    imo_numbers_check,
     mid_country,
     mmsi_info,
     normalize_call_sign,
@@ -81,6 +85,24 @@ def test_check_digits_agree_with_rigour_and_the_formulas(number: int) -> None:
     assert check.valid_company == _company_digit_ok(digits) == IMO.is_valid_company(digits)
     assert IMO.normalize(digits) == (check.imo if check.valid else None)
     assert bool(check.problems) != check.valid
+
+
+@given(st.lists(st.integers(min_value=0, max_value=2**30 - 1), min_size=1, max_size=100))
+def test_scalar_numpy_and_polars_check_digits_agree(numbers: list[int]) -> None:
+    """AIS integers (30 bits) through the NumPy form, and each one's zero-padded canonical
+    form through the Polars form, against :func:`imo_check` of the same value."""
+    ship, company = imo_numbers_check(np.array(numbers, dtype=np.int64))
+    assert list(zip(ship.tolist(), company.tolist(), strict=True)) == [
+        (imo_check(n).valid_ship, imo_check(n).valid_company) for n in numbers
+    ]
+    texts = [f"IMO{n % 10_000_000:07d}" for n in numbers]
+    ship_col, company_col = imo_column_check(pl.col("imo"))
+    got = pl.DataFrame({"imo": [*texts, None, "IMO 1234567"]}).select(s=ship_col, c=company_col)
+    assert list(got.iter_rows()) == [
+        *((imo_check(t).valid_ship, imo_check(t).valid_company) for t in texts),
+        (None, None),
+        (False, False),  # not canonical: normalise first
+    ]
 
 
 def test_imo_examples_of_both_schemes() -> None:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import operator
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from pyais.encode import encode_dict
 
 from setori.cli import cli
 
@@ -72,6 +77,49 @@ def test_vessel_page_from_ais(shared_data: Path, listed: Path) -> None:
     (identity,) = page["identities"]["538004030"]
     assert (identity["name"], identity["imo"], identity["call_sign"]) == ("FRIO", 9596985, "V7UU3")
     assert page["hits"] == []  # FRIO is on no list
+
+
+def _churning_tanker(path: Path) -> Path:
+    """NMEA with tag-block times: MMSI 636012345 renamed A, B, A, C five days apart (one
+    IMO), with a few position reports after each static report."""
+
+    def tagged(ts: datetime, fields: dict[str, object]) -> list[str]:
+        body = f"c:{int(ts.timestamp())}"
+        checksum = functools.reduce(operator.xor, (ord(c) for c in body), 0)
+        sentences = encode_dict(fields, radio_channel="A", talker_id="AI", sentence_type="VDM")
+        return [f"\\{body}*{checksum:02X}\\{s}" for s in sentences]
+
+    identity = dict(msg_type=5, mmsi=636012345, imo=9596985, callsign="D5AB1", ship_type=80)
+    size = dict(to_bow=100, to_stern=20, to_port=10, to_starboard=10, destination="SINGAPORE")
+    t0 = datetime(2024, 3, 1, tzinfo=UTC)
+    lines = []
+    for i, name in enumerate(["OCEAN A", "OCEAN B", "OCEAN A", "OCEAN C"]):
+        at = t0 + timedelta(days=5 * i)
+        lines += tagged(at, {**identity, **size, "shipname": name})
+        for k in range(3):
+            report = dict(msg_type=1, mmsi=636012345, lat=1.2 + 0.01 * k, lon=103.8, speed=0.1)
+            lines += tagged(at + timedelta(minutes=10 * k), report)
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _churn_shown(page: dict[str, Any]) -> list[str]:
+    """Every place the vessel page shows a churn: conflict kinds and event subtypes."""
+    kinds = ("name_churn", "identity_churn")
+    conflicts = [f"conflict {c['kind']}" for c in page["conflicts"] if c["kind"] in kinds]
+    return conflicts + [f"event {e['subtype']}" for e in page["events"] if e["subtype"] in kinds]
+
+
+def test_vessel_page_shows_a_churn_once(tmp_path: Path) -> None:
+    db = str(tmp_path / "churn.duckdb")
+    _run("ingest", str(_churning_tanker(tmp_path / "churn.nmea")), "--db", db)
+    before = json.loads(_run("vessel", "636012345", "--db", db, "--format", "json"))
+    assert _churn_shown(before) == ["conflict name_churn"]  # no detector run yet
+    (churn,) = [c for c in before["conflicts"] if c["kind"] == "name_churn"]
+    assert [n["name"] for n in churn["evidence"]["names"]] == ["OCEAN A", "OCEAN B", "OCEAN C"]
+    _run("detect", "--db", db)
+    after = json.loads(_run("vessel", "636012345", "--db", db, "--format", "json"))
+    assert _churn_shown(after) == ["event name_churn"]  # the same finding, now an event
 
 
 def test_broken_list_is_rejected_naming_file_and_line(shared_data: Path, tmp_path: Path) -> None:

@@ -7,10 +7,15 @@ evidence holds the values that triggered it and the parameters:
   :mod:`setori.geo.mid`), or a known test / placeholder value (repeated digits such as
   111111111, 123456789, MID + 000000; cf. GFW's exclusion list in
   ``AIS-disabling-high-seas`` ``loitering_events.sql.j2``);
-* ``invalid_imo``: fails the IMO check digit (Σ dᵢ·(8−i), i = 1..6, mod 10 = d₇; IMO
-  Resolution A.1117(30)) or is not 7 digits; ``missing_imo``: no IMO ever on a cargo or
-  tanker (AIS ship type 70-89) of at least ``missing_imo_min_length_m``;
-* ``name_churn``: ≥ 3 distinct normalised names for one MMSI within 30 days (GFW identity);
+* ``invalid_imo``: fails the IMO ship check digit (:func:`setori.ids.imo_numbers_check`)
+  or is not 7 digits; ``missing_imo``: no IMO ever on a cargo or tanker (AIS ship type
+  70-89) of at least ``missing_imo_min_length_m``;
+* ``name_churn``: ≥ 3 distinct normalised names for one MMSI within 30 days (GFW identity).
+
+The three static-report rules (``invalid_imo``, ``missing_imo``, ``name_churn``) live in
+:mod:`setori.screen.identity.broadcast_rules`, the identity rule set the vessel page's
+conflicts use too; here each of their findings becomes one event. The others:
+
 * ``mmsi_cloning``: one MMSI on two time-overlapping segments whose consecutive positions
   imply more than 50 kn (two transmitters; GFW ``overlap_hours_multinames`` in spirit);
 * ``position_on_land``: runs of positions inside Natural Earth 50 m land, at least
@@ -26,7 +31,7 @@ one file; each rule is an independent section of 30-60 lines.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any, TypeAlias
 
@@ -54,9 +59,18 @@ from setori.geo.land import (
 from setori.geo.mid import MidTable, load_mid_table, mid_of
 from setori.geo.places import PlaceIndex, load_places
 from setori.geo.sphere import EARTH_RADIUS_M, MPS_PER_KN, haversine_m
+from setori.ids import imo_numbers_check
+from setori.screen.identity import (
+    BroadcastParams,
+    Finding,
+    FindingKind,
+    broadcast_findings,
+    folded_text,
+)
 
 DETECTOR_VERSION = "identity/1"
 MAX_EVIDENCE_ITEMS = 10
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MS_PER_H = 3_600_000
 #: Test and placeholder MMSIs besides repeated digits (which are checked arithmetically).
 TEST_MMSIS = (0, 123456789, 987654321, 1193046, 100000000)
@@ -108,6 +122,15 @@ class IdentityParams:
         require_param(self.churn_min_names >= 2, "churn_min_names >= 2", self.churn_min_names)
         require_param(self.churn_window > timedelta(0), "churn_window > 0", self.churn_window)
         require_param(self.jump_merge >= timedelta(0), "jump_merge >= 0", self.jump_merge)
+
+    @property
+    def broadcast(self) -> BroadcastParams:
+        """The thresholds of the static-report rules (:mod:`setori.screen.identity`)."""
+        return BroadcastParams(
+            churn_min_names=self.churn_min_names,
+            churn_window=self.churn_window,
+            missing_imo_min_length_m=self.missing_imo_min_length_m,
+        )
 
     @classmethod
     def gfw(cls) -> IdentityParams:
@@ -292,131 +315,80 @@ def detect_invalid_mmsi(
 
 
 def imo_is_valid(imo: npt.ArrayLike) -> npt.NDArray[np.bool_]:
-    """IMO check digit: Σ dᵢ·(8−i) for i = 1..6, mod 10, equals d₇ (7-digit numbers only)."""
-    n = np.asarray(imo, dtype=np.int64)
-    digits = (n[:, None] // 10 ** np.arange(6, -1, -1)) % 10
-    checksum = (digits[:, :6] * np.arange(7, 1, -1)).sum(axis=1) % 10
-    return np.asarray((n >= 1_000_000) & (n <= 9_999_999) & (checksum == digits[:, 6]), np.bool_)
+    """The ship check digit of AIS IMO integers (7-digit numbers only), as
+    :func:`setori.ids.imo_numbers_check` defines it."""
+    ship, _ = imo_numbers_check(imo)
+    return ship
 
 
 def detect_invalid_imo(
     statics: pa.Table | pl.DataFrame, *, params: IdentityParams | None = None
 ) -> pa.Table:
-    """``invalid_imo`` per (MMSI, IMO) failing the check; ``missing_imo`` per big cargo/tanker."""
+    """``invalid_imo`` per (MMSI, IMO) failing the check; ``missing_imo`` per big cargo/tanker.
+
+    The rules are :func:`setori.screen.identity.broadcast_rules.invalid_imo` and
+    :func:`~setori.screen.identity.broadcast_rules.missing_imo`; each finding is one event.
+    """
     params = params or IdentityParams()
-    df = _frame(statics).with_columns(pl.col("ts").dt.epoch("ms").alias("ts_ms"))
-    pairs = (
-        df.drop_nulls("imo")
-        .group_by("mmsi", "imo")
-        .agg(
-            pl.col("ts_ms").min().alias("first_ms"),
-            pl.col("ts_ms").max().alias("last_ms"),
-            pl.len().alias("n"),
-        )
-        .sort("mmsi", "imo")
-    )
-    bad = pairs.filter(pl.Series(~imo_is_valid(pairs["imo"].to_numpy())))
-    rows = [
-        _event(
-            "invalid_imo",
-            r["mmsi"],
-            r["first_ms"],
-            params,
-            key=r["imo"],
-            end_ms=r["last_ms"],
-            tags={"imo": r["imo"]},
-            evidence={"imo": r["imo"], "n_reports": r["n"], "check": "IMO check digit"},
-        )
-        for r in bad.iter_rows(named=True)
-    ]
-    return _table(rows + _missing_imo_rows(df, params))
-
-
-def _missing_imo_rows(df: pl.DataFrame, params: IdentityParams) -> list[dict[str, Any]]:
-    has = set(df.columns)
-    length = pl.col("length_m") if "length_m" in has else pl.lit(None, pl.Float32)
-    if {"to_bow_m", "to_stern_m"} <= has:
-        length = length.fill_null(pl.col("to_bow_m") + pl.col("to_stern_m"))
-    ship_type = pl.col("ship_type") if "ship_type" in has else pl.lit(None, pl.Int16)
-    vessels = df.group_by("mmsi").agg(
-        pl.col("imo").drop_nulls().len().alias("n_imo"),
-        ship_type.drop_nulls().mode().first().alias("ship_type"),
-        length.max().alias("length_m"),
-        pl.col("ts_ms").min().alias("first_ms"),
-        pl.col("ts_ms").max().alias("last_ms"),
-    )
-    suspects = vessels.filter(
-        (pl.col("n_imo") == 0)
-        & pl.col("ship_type").is_between(70, 89)
-        & (pl.col("length_m") >= params.missing_imo_min_length_m)
-    ).sort("mmsi")
-    return [
-        _event(
-            "missing_imo",
-            r["mmsi"],
-            r["first_ms"],
-            params,
-            end_ms=r["last_ms"],
-            evidence={"ship_type": r["ship_type"], "length_m": r["length_m"]},
-        )
-        for r in suspects.iter_rows(named=True)
-    ]
-
-
-# --- name churn ---------------------------------------------------------------------------
+    kinds: tuple[FindingKind, ...] = ("invalid_imo", "missing_imo")
+    return _finding_events(broadcast_findings(statics, params.broadcast, kinds=kinds), params)
 
 
 def normalise_text(column: str) -> pl.Expr:
-    """Upper case, non-alphanumerics to spaces, spaces collapsed; empty -> null."""
-    text = pl.col(column).str.to_uppercase().str.replace_all(r"[^A-Z0-9]+", " ").str.strip_chars()
-    return pl.when(text == "").then(None).otherwise(text)
+    """Upper case, non-alphanumerics to spaces, spaces collapsed; empty -> null
+    (:func:`setori.screen.identity.folded_text`)."""
+    return folded_text(column)
 
 
 def detect_name_churn(
     statics: pa.Table | pl.DataFrame, *, params: IdentityParams | None = None
 ) -> pa.Table:
-    """``name_churn``: ≥ ``churn_min_names`` distinct names per MMSI within ``churn_window``."""
+    """``name_churn``: ≥ ``churn_min_names`` distinct names per MMSI within ``churn_window``
+    (the rule is :func:`setori.screen.identity.broadcast_rules.name_churn`)."""
     params = params or IdentityParams()
-    names = (
-        _frame(statics)
-        .select("mmsi", "ts", normalise_text("name").alias("name"))
-        .drop_nulls("name")
-        .sort("mmsi", "ts")
-        .filter(pl.col("name") != pl.col("name").shift(1).over("mmsi").fill_null(""))
-    )
-    windows = (
-        names.rolling("ts", period=params.churn_window, group_by="mmsi")
-        .agg(pl.col("name").n_unique().alias("n_names"), pl.col("ts").min().alias("window_start"))
-        .filter(pl.col("n_names") >= params.churn_min_names)
-    )
-    new_episode = pl.col("window_start") > pl.col("ts").shift(1).over("mmsi")
-    episodes = (
-        windows.sort("mmsi", "ts")
-        .with_columns(episode=new_episode.fill_null(True).cum_sum().over("mmsi"))
-        .group_by("mmsi", "episode")
-        .agg(pl.col("window_start").min(), pl.col("ts").max().alias("window_end"))
-    )
-    rows = []
-    for r in episodes.sort("mmsi", "episode").iter_rows(named=True):
-        seen = names.filter(
-            (pl.col("mmsi") == r["mmsi"])
-            & pl.col("ts").is_between(r["window_start"], r["window_end"])
+    found = broadcast_findings(statics, params.broadcast, kinds=("name_churn",))
+    return _finding_events(found, params)
+
+
+#: Per rule, the evidence entry that tells its events of one MMSI and start apart, and
+#: the evidence entries repeated as tags.
+_EVENT_KEY = {"invalid_imo": "imo"}
+_EVENT_TAGS = {"invalid_imo": ("imo",), "name_churn": ("n_names",)}
+
+
+def _finding_events(findings: list[Finding], params: IdentityParams) -> pa.Table:
+    """One ``identity`` event per static-report finding (the kind as subtype)."""
+    return _table([_finding_event(f, params) for f in findings])
+
+
+def _finding_event(finding: Finding, params: IdentityParams) -> dict[str, Any]:
+    if finding.mmsi is None or finding.start is None or finding.end is None:
+        raise InputError(
+            f"finding {finding.kind} has no MMSI or time span; expected a static-report finding"
         )
-        first = seen.group_by("name", maintain_order=True).agg(pl.col("ts").min())
-        listed = [{"name": n, "first_seen": t.isoformat()} for n, t in first.iter_rows()]
-        start_ms, end_ms = (int(r[k].timestamp() * 1000) for k in ("window_start", "window_end"))
-        rows.append(
-            _event(
-                "name_churn",
-                r["mmsi"],
-                start_ms,
-                params,
-                end_ms=end_ms,
-                tags={"n_names": len(listed)},
-                evidence={"names": listed[:MAX_EVIDENCE_ITEMS], "n_names": len(listed)},
-            )
-        )
-    return _table(rows)
+    evidence = dict(finding.evidence)
+    key = _EVENT_KEY.get(finding.kind)
+    return _event(
+        finding.kind,
+        finding.mmsi,
+        _epoch_ms(finding.start, finding.kind),
+        params,
+        key=None if key is None else evidence[key],
+        end_ms=_epoch_ms(finding.end, finding.kind),
+        tags={t: evidence[t] for t in _EVENT_TAGS.get(finding.kind, ())} or None,
+        evidence=evidence,
+    )
+
+
+def _epoch_ms(when: datetime, kind: str) -> int:
+    """Milliseconds since the epoch (a naive time is taken as UTC), exact but for
+    ``name_churn``, which keeps its historical ``int(timestamp() * 1000)`` so that its event
+    ids stay as they were (1 ms early for about 0.6 % of millisecond-precision times; whole
+    seconds are exact)."""
+    aware = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+    if kind == "name_churn":
+        return int(aware.timestamp() * 1000)
+    return (aware - _EPOCH) // timedelta(milliseconds=1)
 
 
 # --- cloning and kinematic jumps ----------------------------------------------------------

@@ -1,5 +1,11 @@
-"""Identity churn: many identities on one MMSI, or one IMO, within a short window
-(GFW identity churn; screening.md §3.4 AIS manipulation)."""
+"""Identity churn of one ship IMO: broadcast under many identities (name, MMSI) from
+several MMSIs within a short window (GFW identity churn; screening.md §3.4 AIS
+manipulation).
+
+Churn on one MMSI is the ``name_churn`` rule of :mod:`.broadcast_rules` (the identity
+detector's rule); an IMO whose identities all come from one MMSI is that MMSI's churn and
+is left to it, so no churn is reported twice.
+"""
 
 from __future__ import annotations
 
@@ -13,14 +19,13 @@ from setori.screen.identity.params import ConflictParams
 
 Row = dict[str, Any]
 #: Churn subject -> the fields whose combination is one identity.
-SUBJECTS = {"mmsi": ("name", "imo"), "imo": ("name", "mmsi")}
+SUBJECTS = {"imo": ("name", "mmsi")}
 
 
 def identity_churn(linked: pl.DataFrame, params: ConflictParams) -> list[Finding]:
-    """At least ``churn_min_identities`` distinct broadcast identities on one MMSI
-    (folded name and IMO) or one ship IMO (folded name and MMSI) within ``churn_window``;
-    claims with neither field are no identity. One finding per MMSI or IMO, for its
-    busiest window."""
+    """At least ``churn_min_identities`` distinct broadcast identities (folded name and
+    MMSI) of one ship IMO within ``churn_window``, from at least two MMSIs; claims with
+    neither field are no identity. One finding per IMO, for its busiest window."""
     return [f for subject in SUBJECTS for f in _churn(linked, subject, params)]
 
 
@@ -31,8 +36,7 @@ def _churn(linked: pl.DataFrame, subject: str, params: ConflictParams) -> list[F
         pl.col(subject).is_not_null(),
         pl.any_horizontal(pl.col(f).is_not_null() for f in fields),
     )
-    if subject == "imo":
-        claims = claims.filter(pl.col("imo_valid_ship"))
+    claims = claims.filter(pl.col("imo_valid_ship"))
     keyed = (
         _candidates(claims, subject, fields, params)
         .with_columns(
@@ -45,9 +49,12 @@ def _churn(linked: pl.DataFrame, subject: str, params: ConflictParams) -> list[F
         .sort(subject, "observed_from", "observation_id")
     )
     windows = keyed.rolling("observed_from", period=params.churn_window, group_by=subject).agg(
-        n=pl.col("identity").n_unique(), ids=pl.col("observation_id")
+        n=pl.col("identity").n_unique(),
+        n_mmsi=pl.col("mmsi").n_unique(),
+        ids=pl.col("observation_id"),
     )
-    busiest = windows.filter(pl.col("n") >= params.churn_min_identities).sort(
+    several = (pl.col("n") >= params.churn_min_identities) & (pl.col("n_mmsi") >= 2)
+    busiest = windows.filter(several).sort(
         subject, pl.col("n"), "observed_from", descending=[False, True, False]
     )
     top = busiest.group_by(subject, maintain_order=True).first()

@@ -16,7 +16,6 @@ import polars as pl
 from setori import ids
 
 _NOT_ALNUM = r"[^0-9A-Z]+"
-_COMPANY_WEIGHTS = (8, 6, 4, 2, 9, 7)
 
 
 def map_unique(values: pl.Series, fn: Callable[[Any], Any], dtype: pl.DataType) -> pl.Series:
@@ -38,21 +37,6 @@ def imos_from_ais(imo: pl.Series) -> pl.Series:
     return map_unique(imo, ids.normalize_imo, pl.String())
 
 
-def imo_check_digits(imo: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """Whether each ``IMO1234567`` passes the ship and the company check digit.
-
-    Column twins of :func:`setori.ids.imo_check` (a test keeps them equal): ship
-    ``Σ d_i·(7−i) mod 10 = d_7``; company ``(11 − Σ d_i·w_i mod 11) mod 10 = d_7`` with
-    ``w = 8, 6, 4, 2, 9, 7`` (screening.md §3.1). Null where ``imo`` is null.
-    """
-    digits = [imo.str.slice(3 + i, 1).cast(pl.Int32, strict=False) for i in range(7)]
-    ship = pl.sum_horizontal(d * (7 - i) for i, d in enumerate(digits[:6])) % 10
-    weighted = pl.sum_horizontal(d * w for d, w in zip(digits, _COMPANY_WEIGHTS, strict=False))
-    company = (11 - weighted % 11) % 10
-    valid = imo.str.contains(r"^IMO\d{7}$") & (imo != "IMO0000000")
-    return (valid & (ship == digits[6])), (valid & (company == digits[6]))
-
-
 def mmsi_number(text: str) -> int | None:
     """A list's MMSI as a number, when it is 9 digits."""
     mmsi = ids.mmsi_info(text).mmsi
@@ -70,6 +54,9 @@ def name_key(name: pl.Expr) -> pl.Expr:
     return name.str.to_uppercase().str.replace_all(_NOT_ALNUM, "").replace("", None)
 
 
+#: Whether each ``IMO1234567`` passes the ship and the company check digit (the Polars
+#: form of :func:`setori.ids.imo_check`).
+imo_check_digits = ids.imo_column_check
 flag_code = ids.normalize_flag
 call_sign = ids.normalize_call_sign
 call_sign_country = ids.call_sign_country

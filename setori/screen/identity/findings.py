@@ -2,12 +2,16 @@
 
 A finding is a consistency signal (screening.md §A.5), not a match: it names what
 contradicts what, in words an analyst can check against the cited observations, and
-keeps the values in ``evidence`` (JSON-friendly: strings, numbers, lists).
+keeps the values in ``evidence`` (JSON-friendly: strings, numbers, lists). It is the one
+output of every identity rule: the hull checks (:mod:`.conflicts`) cite hulls and
+observations; the rules over AIS static reports (:mod:`.broadcast_rules`) cite an MMSI
+and a time span, and become the identity detector's events.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -24,23 +28,38 @@ FindingKind = Literal[
     "company_imo_on_vessel",
     "fraudulent_identifier_in_use",
     "identity_churn",
+    "name_churn",
+    "invalid_imo",
+    "missing_imo",
 ]
 
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One contradiction: its kind, the hulls and observations involved, and why."""
+    """One contradiction: its kind, the hulls and observations involved, and why.
+
+    A finding of the static-report rules names no hull or observation: ``mmsi``,
+    ``start`` and ``end`` (UTC) say whose reports and when.
+    """
 
     kind: FindingKind
     hull_ids: tuple[str, ...]
     observation_ids: tuple[str, ...]
     explanation: str
     evidence: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    mmsi: int | None = None
+    start: datetime | None = None
+    end: datetime | None = None
 
     @property
     def finding_id(self) -> str:
-        """Stable id: the kind and the sorted observation ids, hashed."""
-        key = "|".join((self.kind, *sorted(self.observation_ids)))
+        """Stable id: the kind and the sorted observation ids (with, for a static-report
+        finding, its MMSI, start and evidence), hashed."""
+        parts = [self.kind, *sorted(self.observation_ids)]
+        if self.mmsi is not None:
+            when = self.start.isoformat() if self.start is not None else ""
+            parts += [str(self.mmsi), when, json.dumps(self.evidence, sort_keys=True)]
+        key = "|".join(parts)
         return f"finding-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
 
 
@@ -51,6 +70,9 @@ def make_finding(
     hull_ids: Iterable[str | None],
     observation_ids: Iterable[str],
     evidence: Mapping[str, Any],
+    mmsi: int | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
 ) -> Finding:
     """A finding with sorted, distinct ids and JSON-friendly evidence."""
     return Finding(
@@ -59,6 +81,9 @@ def make_finding(
         tuple(sorted(set(observation_ids))),
         explanation,
         {k: plain(v) for k, v in evidence.items()},
+        mmsi,
+        start,
+        end,
     )
 
 

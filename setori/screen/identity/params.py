@@ -1,4 +1,4 @@
-"""Parameters of the conflict checks."""
+"""Parameters of the conflict checks and of the static-report rules."""
 
 from __future__ import annotations
 
@@ -28,3 +28,19 @@ class ConflictParams:
     lookalike_min_length_m: float = 60.0
     churn_min_identities: int = 3
     churn_window: timedelta = timedelta(days=30)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BroadcastParams:
+    """Thresholds of :func:`setori.screen.identity.broadcast_findings` (detection.md §8.6).
+
+    Attributes:
+        churn_min_names: Distinct folded names on one MMSI that make churn (3).
+        churn_window: ... within this window (30 days, as GFW's identity churn).
+        missing_imo_min_length_m: ``missing_imo`` for cargo ships and tankers at least this
+            long (50 m; a stand-in for the 300 GT SOLAS threshold, which AIS does not carry).
+    """
+
+    churn_min_names: int = 3
+    churn_window: timedelta = timedelta(days=30)
+    missing_imo_min_length_m: float = 50.0
