@@ -98,8 +98,8 @@ def bench_nmea(tmp: Path, lines: int, runs: int) -> tuple[list[Row], list[str]]:
     ]
     notes = [
         f"- NMEA input: {built.describe('lines')}; {stored}.",
-        "- NMEA `setori ingest` vs pyais decode-only, lines/s: "
-        f"**{ratio_text(t_ingest, t_pyais)}** (pyais stores nothing).",
+        "- NMEA lines/s, `setori ingest` ÷ pyais decode-only (both whole processes; pyais "
+        f"stores nothing): **{ratio_text(t_ingest, t_pyais)}**.",
     ]
     return rows, notes
 

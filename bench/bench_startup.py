@@ -69,7 +69,7 @@ def commands(db: Path) -> list[tuple[str, Command, float | None]]:
             Command((sys.executable, "-m", "setori", "--help")),
             HELP_TARGET_S,
         ),
-        (f"`setori --help` ({script})", Command((str(script), "--help")), HELP_TARGET_S),
+        ("`setori --help` (console script)", Command((str(script), "--help")), HELP_TARGET_S),
     ]
     on_path = shutil.which("setori")
     if on_path is not None and Path(on_path).resolve() != script.resolve():

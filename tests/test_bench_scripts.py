@@ -3,9 +3,11 @@
 Fast tests check what every figure rests on: median / min / max, whole-process timing with
 the child's peak RSS, the commit string, and that the re-stamped NMEA input carries valid
 checksums and new dates (so it cannot deduplicate). Slow tests run each script's ``--help``
-(every script takes ``--quick`` and ``--runs``) and ``bench_decode.py --quick`` (~15 s under
-load). The other ``--quick`` runs take 1-2 min each on the shared 2-core machine (several
-whole ``setori`` processes, 3 runs each) and are left to ``make bench BENCH_ARGS=--quick``.
+(every script takes ``--quick`` and ``--runs``), and the ``--quick`` runs that are cheap:
+``bench_decode.py`` (~15 s at load average 10) and ``bench_startup.py`` (~8 s). The other
+``--quick`` runs take 50-75 s each on the shared 2-core machine (ingest: 9 whole ``setori``
+/ pyais processes; screen: loading the lists; encounters, detect: a fresh process per run)
+and are left to ``make bench BENCH_ARGS=--quick``.
 """
 
 from __future__ import annotations
@@ -116,18 +118,32 @@ def test_script_takes_quick_and_runs(script: Path) -> None:
     assert "--runs" in done.stdout
 
 
+QUICK_RUNS = {
+    "bench_decode.py": [
+        r"^### Decode raw NMEA lines",
+        r"24,688 position reports decoded by each",
+        r"setori / pyais, raw lines to decoded positions, wall: \*\*[\d.]+×",
+    ],
+    "bench_startup.py": [
+        r"^### Start-up \(whole process\)",
+        r"\| `setori --help` \(console script\) \| [\d.]+ \| (PASS|FAIL) \(≤ 0.3 s\) \|",
+        r"\| `setori info --db small.duckdb` \| [\d.]+ \| (PASS|FAIL) \(≤ 0.5 s\) \|",
+    ],
+}
+
+
 @pytest.mark.slow
-def test_bench_decode_quick_prints_a_results_block(shared_data: Path) -> None:
+@pytest.mark.parametrize("script", sorted(QUICK_RUNS))
+def test_quick_run_prints_a_results_block(script: str, shared_data: Path) -> None:
     done = subprocess.run(
-        [sys.executable, str(BENCH / "bench_decode.py"), "--quick"],
+        [sys.executable, str(BENCH / script), "--quick"],
         capture_output=True,
         text=True,
         timeout=300,
         env={**os.environ, "SETORI_SHARED_DATA": str(shared_data)},
     )
     assert done.returncode == 0, done.stderr
-    out = done.stdout
-    assert out.startswith("### Decode raw NMEA lines")
-    assert re.search(r"Commit: `[0-9a-f]{7,}", out)
-    assert "24,688 position reports decoded by each" in out
-    assert re.search(r"setori / pyais, raw lines to decoded positions, wall: \*\*[\d.]+×", out)
+    assert re.search(r"^- Commit: `[0-9a-f]{7,}", done.stdout, re.M)
+    assert re.search(r"median \(min–max\) of the runs", done.stdout)
+    for pattern in QUICK_RUNS[script]:
+        assert re.search(pattern, done.stdout, re.M), pattern
