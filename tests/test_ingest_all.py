@@ -89,6 +89,8 @@ def test_table_file_ingests_all_rows(shared_data: Path, db: Path, name: str) -> 
 def test_ny_harbor_week_has_140_vessels(shared_data: Path, db: Path) -> None:
     setori.ingest([shared_data / "tracktable-noaa/NYHarbor_2020_12_first_week.traj"], db=db)
     info = setori.info(db=db)
+    # SOURCES.md: 172,679 positions of 140 MMSIs, 2020-12-01 04:49 to 12-07 23:29 UTC, counted
+    # from the .traj records by the data's curator (test_tables.py recounts them by hand).
     assert info["vessels"] == 140
     assert info["positions"] == 172_679
     assert info["time_range"][0].startswith("2020-12-01T04:49")

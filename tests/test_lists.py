@@ -65,6 +65,7 @@ def _by_program(entities: dict[str, EntityProxy], schema: str, prefix: str) -> l
 
 def test_un_counts_and_version(un: LoadedList, un_entities: dict[str, EntityProxy]) -> None:
     assert (un.fmt, un.list_id, un.version) == ("un_xml", "unsc", "2026-02-27T00:00:09.554Z")
+    # SOURCES.md (read with lxml): 730 INDIVIDUAL and 273 ENTITY records, DPRK 80 and 75
     assert un.counts == {"Person": 730, "Organization": 273, "Sanction": 1003}
     assert len(_by_program(un_entities, "Person", "DPRK")) == 80
     assert len(_by_program(un_entities, "Organization", "DPRK")) == 75
@@ -111,6 +112,8 @@ def test_un_hangul_original_script_is_kept() -> None:
 def test_ofac_csv_vessels(ofac_entities: dict[str, EntityProxy]) -> None:
     vessels = [e for e in ofac_entities.values() if e.schema.name == "Vessel"]
     dprk = _by_program(ofac_entities, "Vessel", "DPRK")
+    # SOURCES.md (read with pandas): 406 vessels, 106 under DPRK programs with 105 distinct
+    # IMO numbers, 73 flagged "Korea, North"
     assert len(vessels) == 406 and len(dprk) == 106
     assert len({imo for e in dprk for imo in e.get("imoNumber")}) == 105
     assert Counter(f for e in vessels for f in e.get("flag"))["kp"] == 73
@@ -143,6 +146,7 @@ def test_ofac_csv_persons_and_remark_overflow(ofac_entities: dict[str, EntityPro
 def test_ofac_csv_version_and_detection(ofac_dir: Path) -> None:
     loaded = load_list(ofac_dir / "sdn.csv")
     assert (loaded.fmt, loaded.list_id, loaded.version) == ("ofac_csv", "ofac", "ent_num 32391")
+    # SOURCES.md: 8,976 records, 4,620 individuals and 406 vessels; highest ent_num 32391
     assert loaded.counts["Vessel"] == 406 and loaded.counts["Person"] == 4620
     assert detect_format(ofac_dir) == "ofac_csv"
 

@@ -477,6 +477,8 @@ def _read_dma(path: Path) -> pl.DataFrame:
 
 def test_real_drifting_vessel_212123000_loiters_twelve_hours(shared_data: Path) -> None:
     positions = _read_dma(shared_data / "dma-aisabnormal" / "212123000_drift_1.ais")
+    # pyais: 901 distinct single-sentence position payloads (first receptions) of 2,563 reports
+    # (SOURCES.md); tests/data/tracks keeps exactly these lines (tests/test_slices.py)
     assert positions.height == 901
     for params in (LoiteringParams.gfw(), LoiteringParams.dprk()):
         [event] = _rows(detect_loitering(positions, params))
@@ -490,7 +492,7 @@ def test_real_drifting_vessel_212123000_loiters_twelve_hours(shared_data: Path) 
 def test_real_538004030_drifts_faster_than_the_loitering_limit(shared_data: Path) -> None:
     """Labelled "drift" by DMA, but its hourly implied speeds are 2.6-4.4 kn: no loitering."""
     positions = _read_dma(shared_data / "dma-aisabnormal" / "538004030_drift_1.ais")
-    assert positions.height == 899
+    assert positions.height == 899  # pyais: distinct payloads of SOURCES.md's 5,029 reports
     assert detect_loitering(positions).num_rows == 0
     relaxed = LoiteringParams(max_speed_kn=5.0, min_duration=timedelta(hours=2))
     [event] = _rows(detect_loitering(positions, relaxed))
