@@ -173,13 +173,16 @@ def resolve_vessel(con: duckdb.DuckDBPyConnection, key: str) -> list[int]:
     return found
 
 
-def vessel_page(con: duckdb.DuckDBPyConnection, key: str) -> dict[str, Any]:
+def vessel_page(
+    con: duckdb.DuckDBPyConnection, key: str, *, profile: str | None = None
+) -> dict[str, Any]:
     """Everything known about a vessel: identities over time, list hits, conflicts, events.
 
     The conflicts are findings of the one identity rule set (:mod:`setori.screen.identity`):
     the hull checks over the vessel's broadcasts and the stored lists, and the static-report
-    rules (name churn, invalid and missing IMO) except those a stored identity event already
-    shows, so each churn appears once. Events carry their ``profile``.
+    rules (name churn, invalid and missing IMO) except those a shown identity event already
+    shows, so each churn appears once. ``events`` are those of ``profile`` (default: every
+    profile), each with its ``profile``.
     """
     mmsis = resolve_vessel(con, key)
     statics = con.sql(
@@ -187,7 +190,7 @@ def vessel_page(con: duckdb.DuckDBPyConnection, key: str) -> dict[str, Any]:
         params={"m": mmsis},
     ).to_arrow_table()
     entities = list(stored_entities(con))
-    events = read_events(con, EventFilter(mmsi=tuple(mmsis)))
+    events = read_events(con, EventFilter(mmsi=tuple(mmsis), profile=profile))
     findings = _hull_findings(statics, entities, mmsis) + _report_findings(statics, events)
     return {
         "key": key,

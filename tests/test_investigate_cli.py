@@ -16,6 +16,8 @@ from click.testing import CliRunner
 from pyais.encode import encode_dict
 
 from setori.cli import cli
+from setori.investigate import vessel_page
+from setori.store.db import open_store
 
 UN = "un-consolidated/UN_consolidated.xml"
 OFAC = "ofac-sdn-2021/sdn.csv"
@@ -120,6 +122,9 @@ def test_vessel_page_shows_a_churn_once(tmp_path: Path) -> None:
     _run("detect", "--db", db)
     after = json.loads(_run("vessel", "636012345", "--db", db, "--format", "json"))
     assert _churn_shown(after) == ["event name_churn"]  # the same finding, now an event
+    with open_store(db, mode="read") as con:
+        undetected = vessel_page(con, "636012345", profile="dprk")  # only gfw was detected
+    assert _churn_shown(undetected) == ["conflict name_churn"]
 
 
 def test_broken_list_is_rejected_naming_file_and_line(shared_data: Path, tmp_path: Path) -> None:
