@@ -77,3 +77,23 @@ MIN_PLAUSIBLE_YEAR = 2000
 def empty(schema: pa.Schema) -> pa.Table:
     """An empty table of ``schema``."""
     return schema.empty_table()
+
+
+#: Screening hits (``setori.screen`` verb, ``setori screen --format json``): one row per
+#: query and listed entity, ``features`` a JSON list of {name, contribution, explanation}.
+HITS = pa.schema(
+    [
+        ("query_ref", pa.string()),
+        ("query_key", pa.string()),
+        ("query", pa.string()),
+        ("entity_id", pa.string()),
+        ("list_id", pa.string()),
+        ("schema", pa.string()),
+        ("caption", pa.string()),
+        ("score", pa.float64()),
+        ("band", pa.string()),
+        ("decision", pa.string()),
+        ("match", pa.bool_()),
+        ("features", pa.string()),
+    ]
+)

@@ -211,7 +211,7 @@ def vessel_page(page: dict[str, Any]) -> None:
     import pyarrow as pa
     from rich.table import Table
 
-    from setori.investigate import HITS
+    from setori.schema import HITS
     from setori.shiptypes import ship_type_name
 
     out = wide(120)

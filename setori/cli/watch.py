@@ -66,8 +66,8 @@ def ingest(
     \b
         setori ingest ais-sample.txt.gz ships.csv --db ships.duckdb
         nc ais.example 5631 | setori ingest - --assume-time 2026-01-01T00:00:00
-        setori ingest boats.csv --format csv --map mmsi=ID --map ts=ais_pos_timestamp \\
-            --map lat=latitude --map lon=longitude --time-format '%d/%m/%Y %H:%M'
+        setori ingest boats.csv --map mmsi=ID --map ts=ais_pos_timestamp \\
+            --time-format '%d/%m/%Y %H:%M'     # latitude, longitude: found by name
     """
     from setori import verbs
     from setori.cli.progress import ingest_bar
