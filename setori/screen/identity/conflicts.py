@@ -13,7 +13,7 @@ evidence. The checks (one module each, by family):
 ``dimensions_match_listed``     AIS length / beam of a listed hull, other name and IMO
 ``company_imo_on_vessel``       an IMO valid only as a company number, used for a vessel
 ``fraudulent_identifier_in_use`` an IMO / MMSI a list records as fraudulent, in use
-``identity_churn``              many identities on one MMSI or one IMO within a window
+``identity_churn``              one ship IMO under many identities from several MMSIs
 ==============================  ==========================================================
 """
 
