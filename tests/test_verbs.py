@@ -18,7 +18,7 @@ import setori
 from setori.cli import cli
 
 DATA = Path(__file__).parent / "data"
-USER_SCRIPT = '''
+USER_SCRIPT = """
 from pathlib import Path
 
 import setori
@@ -30,14 +30,14 @@ events = setori.events(db="ships.duckdb", types=["encounter"])
 positions: setori.Tracks = setori.tracks(db="ships.duckdb", mmsi=[538004030])
 n: int = len(positions)
 info: dict[str, object] = setori.info(db="ships.duckdb")
-'''
+"""
 
 
 def test_verbs_are_functions_even_after_their_packages_are_imported() -> None:
     import setori.detect.run
     import setori.ingest.sources
     import setori.screen.match
-    import setori.tracks.segment  # noqa: F401
+    import setori.tracks.segment
 
     for name in ("detect", "tracks", "ingest", "screen", "demo", "events", "vessel"):
         assert isinstance(getattr(setori, name), types.FunctionType), name
@@ -113,3 +113,46 @@ def test_each_command_prints_the_rows_of_its_verb(store: Path) -> None:
     ).to_pylist()
     cli_info = json.loads(CliRunner().invoke(cli, ["info", "--db", db, "--json"]).stdout)
     assert cli_info["positions"] == setori.info(db=store)["positions"]
+
+
+LISTS = DATA / "lists"
+
+
+@pytest.fixture(scope="module")
+def screened_store(store: Path) -> Path:
+    setori.load_lists([LISTS / "ofac-sdn-2021-dprk-vessels" / "sdn.csv"], db=store)
+    return store
+
+
+def test_lists_screen_and_vessel_print_what_their_verbs_return(screened_store: Path) -> None:
+    db = str(screened_store)
+    [ofac] = setori.lists(db=screened_store)
+    assert ofac["list_id"] == "ofac" and ofac["counts"]["Vessel"] == 106  # the slice's vessels
+    verb_hits = setori.screen(db=screened_store, names=["CHON MA SAN"], imo="8660313")
+    cli_hits = _cli_json("screen", "--db", db, "--name", "CHON MA SAN", "--imo", "8660313",
+                         "--format", "json")  # fmt: skip
+    assert verb_hits.num_rows >= 1
+    assert [(h["entity_id"], h["score"]) for h in cli_hits] == [
+        (h["entity_id"], h["score"]) for h in verb_hits.to_pylist()
+    ]
+    mmsi = str(setori.vessels(db=screened_store).column("mmsi")[0].as_py())
+    page = setori.vessel(mmsi, db=screened_store)
+    cli_page = json.loads(
+        CliRunner().invoke(cli, ["vessel", mmsi, "--db", db, "--format", "json"]).stdout
+    )
+    assert cli_page == json.loads(json.dumps(page, default=str, ensure_ascii=False))
+    assert cli_page["profile"] == "dprk"
+
+
+def test_quarantine_prints_what_its_verb_returns(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.nmea"
+    lines = (DATA / "nmea" / "dma-pghp.txt").read_text().splitlines()
+    bad.write_text("\n".join(line[:-2] + "00" if line.startswith("!") else line for line in lines))
+    db = tmp_path / "q.duckdb"
+    setori.ingest([bad], db=db)
+    verb_rows = setori.quarantine(db=db).to_pylist()
+    assert verb_rows  # every sentence has a wrong checksum now
+    cli_rows = _cli_json("quarantine", "--db", str(db), "--format", "json")
+    assert [(r["line_no"], r["reason"]) for r in cli_rows] == [
+        (r["line_no"], r["reason"]) for r in verb_rows
+    ]
