@@ -24,11 +24,11 @@ from setori.detect.dark_rendezvous import _nearest_rows, sun_elevation_deg
 from setori.detect.loitering import (
     LoiteringParams,
     _distance_floor_m,
-    _haversine_m,
     detect_loitering,
 )
-from setori.detect.track import Track, haversine_m
+from setori.detect.track import Track
 from setori.geo.solar import solar_elevation_deg
+from setori.geo.sphere import haversine_m_expr, haversine_m_jit
 
 MPS_PER_KN = 1852.0 / 3600.0
 T0 = datetime(2024, 12, 30, 20, tzinfo=UTC)  # across a leap year's end
@@ -85,7 +85,9 @@ def _reference_runs(positions: pl.DataFrame, params: LoiteringParams) -> pl.Data
     prev = {f"prev_{c}": pl.col(c).shift(1).over("segment_id") for c in ("ts_ms", "lat", "lon")}
     steps = frame.with_columns(**prev).with_columns(
         dt_s=(pl.col("ts_ms") - pl.col("prev_ts_ms")) / 1000.0,
-        step_m=haversine_m(pl.col("prev_lat"), pl.col("prev_lon"), pl.col("lat"), pl.col("lon")),
+        step_m=haversine_m_expr(
+            pl.col("prev_lat"), pl.col("prev_lon"), pl.col("lat"), pl.col("lon")
+        ),
     )
     breaks = pl.col("prev_ts_ms").is_null() | (pl.col("dt_s") > params.max_silence.total_seconds())
     steps = (
@@ -165,7 +167,7 @@ def test_distance_floor_is_below_the_great_circle_distance() -> None:
         lat2 = np.clip(lat1 + rng.normal(0, spread_deg, 2_000), -90, 90)
         lon2 = lon1 + rng.normal(0, spread_deg, 2_000)
         for args in zip(lat1, lon1, lat2, lon2, strict=True):
-            exact_m = _haversine_m(*args)
+            exact_m = haversine_m_jit(*args)
             assert 0 <= _distance_floor_m(*args) <= exact_m * (1 + 1e-12)
             if spread_deg <= 0.01 and abs(args[0]) < 60:  # tight where ships are
                 assert _distance_floor_m(*args) >= exact_m * (1 - 1e-3)

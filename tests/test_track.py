@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from setori.detect.track import Track, haversine_m, is_sorted_by, shifted_within
+from setori.detect.track import Track, is_sorted_by, shifted_within
 from setori.errors import InputError
 from setori.geo.sphere import haversine_m as haversine_np
+from setori.geo.sphere import haversine_m_expr
 
 T0 = datetime(2024, 3, 1, tzinfo=UTC)
 
@@ -64,7 +65,9 @@ def _reference(df: pl.DataFrame) -> pl.DataFrame:
     )
     prev = {f"prev_{c}": pl.col(c).shift(1).over("segment_id") for c in ("ts_ms", "lat", "lon")}
     return frame.with_columns(**prev).with_columns(
-        step_m=haversine_m(pl.col("prev_lat"), pl.col("prev_lon"), pl.col("lat"), pl.col("lon"))
+        step_m=haversine_m_expr(
+            pl.col("prev_lat"), pl.col("prev_lon"), pl.col("lat"), pl.col("lon")
+        )
     )
 
 

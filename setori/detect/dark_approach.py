@@ -1,6 +1,6 @@
 """Dark approach: a vessel goes dark heading for DPRK waters, or reappears heading away.
 
-Definition (docs/detect-dark-approach.md; /work/shared/reference/detection.md §8.5): for
+Definition (docs/detect-dark-approach.md; docs/reference/detection.md §8.5): for
 every AIS gap of at least ``min_gap`` (6 h, the "notable" tier),
 
 * **inbound**: the last position before the gap lies outside DPRK waters, within

@@ -1,6 +1,6 @@
 """Dark rendezvous candidates: one vessel loiters while another goes dark nearby.
 
-Definition (docs/detect-loitering-gaps.md; /work/shared/reference/detection.md §8.3,
+Definition (docs/detect-loitering-gaps.md; docs/reference/detection.md §8.3,
 rule (a)): a loitering event of one vessel and an AIS gap of *another* vessel whose start
 (went dark) or end (reappeared) lies within ``max_distance_m`` (20 km) of the loitering
 vessel and within ± ``max_time_offset`` (6 h) of the loitering window. The distance is
@@ -29,9 +29,9 @@ from numba import njit
 from setori.detect.context import night_flags, window_rows
 from setori.detect.events import empty_events, event_row, make_events
 from setori.detect.reception import cell_keys
-from setori.detect.track import Track, haversine_m, params_evidence
+from setori.detect.track import Track, params_evidence
 from setori.errors import InputError
-from setori.geo.sphere import EARTH_RADIUS_M
+from setori.geo.sphere import EARTH_RADIUS_M, haversine_m_expr
 
 DETECTOR_VERSION = "dark_rendezvous/2"  # 2: port/anchorage exclusion 10 km (was 3)
 _H_MS = 3_600_000
@@ -250,7 +250,7 @@ def _candidates(
     return pairs.filter(pl.col("l_mmsi") != pl.col("g_mmsi")).with_columns(
         time_offset_h=offset / _H_MS,
         clamped_ms=pl.col("e_ms").clip(pl.col("l_start_ms"), pl.col("l_end_ms")),
-        distance_to_centre_m=haversine_m(
+        distance_to_centre_m=haversine_m_expr(
             pl.col("e_lat"), pl.col("e_lon"), pl.col("l_lat"), pl.col("l_lon")
         ),
     )
@@ -273,7 +273,7 @@ def _matches(
         p_lat=pl.when(found).then(track["lat"].gather(np.maximum(row, 0))),
         p_lon=pl.when(found).then(track["lon"].gather(np.maximum(row, 0))),
     )
-    at_time = haversine_m(pl.col("e_lat"), pl.col("e_lon"), pl.col("p_lat"), pl.col("p_lon"))
+    at_time = haversine_m_expr(pl.col("e_lat"), pl.col("e_lon"), pl.col("p_lat"), pl.col("p_lon"))
     distance = pl.coalesce(pl.col("distance_at_time_m"), pl.col("distance_to_centre_m"))
     return (
         near.with_columns(distance_at_time_m=at_time)

@@ -7,7 +7,7 @@ median speeds below 2 kn (Miller et al. 2018, doi:10.3389/fmars.2018.00240;
 across gaps shorter than ``max_gap``, extrapolation past track ends, merging
 of the same pair's encounters less than 4 h apart).
 
-``dprk`` is the sensitive profile of ``/work/shared/reference/detection.md``
+``dprk`` is the sensitive profile of ``docs/reference/detection.md``
 section 8.2: 5-minute ticks, 2 h interpolation when both vessels are slow,
 1 h minimum (30 min with a North Korean MMSI), one missing tick tolerated,
 the "alongside" (<= 100 m) and "both under 1 kn" sub-classes.

@@ -35,7 +35,7 @@ from setori.detect.resample import (
     segment_positions_of,
 )
 from setori.detect.track import Track, source_of, utc_from_ms
-from setori.geo.sphere import EARTH_RADIUS_M
+from setori.geo.sphere import chord_of_m, chord_to_m, unit_vectors
 
 DETECTOR_VERSION = "encounters-1.0.0"
 EVENT_TYPE = "encounter"
@@ -74,17 +74,6 @@ def detect_encounters(
 
 
 # --- pairs per tick --------------------------------------------------------------------
-
-
-def unit_vectors(lat: F64, lon: F64) -> F64:
-    """Points on the unit sphere, shape (n, 3)."""
-    phi, lam = np.radians(lat), np.radians(lon)
-    return np.column_stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)])
-
-
-def chord_of_m(distance_m: float) -> float:
-    """Chord length on the unit sphere of a great-circle distance."""
-    return float(2.0 * np.sin(distance_m / (2.0 * EARTH_RADIUS_M)))
 
 
 def close_pairs(tick: I64, xyz: F64, chord: float) -> tuple[I64, I64]:
@@ -164,7 +153,10 @@ def _pair_table(
     segment, tick speed and tick kind."""
     chord = np.sqrt(np.sum((xyz[i] - xyz[j]) ** 2, axis=1))
     mid = xyz[i] + xyz[j]
-    rows = {"tick": ticks.tick[slow[i]], "distance_m": 2 * EARTH_RADIUS_M * np.arcsin(chord / 2)}
+    rows: dict[str, npt.NDArray[Any]] = {
+        "tick": ticks.tick[slow[i]],
+        "distance_m": chord_to_m(chord),
+    }
     rows |= {"x": mid[:, 0], "y": mid[:, 1], "z": mid[:, 2]}
     for side, k in (("a", slow[i]), ("b", slow[j])):
         rows |= {side: tracks.segment_mmsi[ticks.segment[k]], f"seg_{side}": ticks.segment[k]}

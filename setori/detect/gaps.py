@@ -1,6 +1,6 @@
 """AIS gaps ("going dark"): silences of a transmitting vessel, tiered and enriched.
 
-Definition (docs/detect-loitering-gaps.md; /work/shared/reference/detection.md §8.4):
+Definition (docs/detect-loitering-gaps.md; docs/reference/detection.md §8.4):
 
 * a **gap** is the time between two consecutive positions of one segment of at least
   ``min_gap`` (subtype ``raw``, 2 h; MarineTraffic 1–2 h); ``notable`` from ``notable_gap``
@@ -39,9 +39,9 @@ from numba import njit
 
 from setori.detect.events import empty_events, event_row, make_events
 from setori.detect.reception import cell_keys, raster_cell_deg, reception_raster_of_cells
-from setori.detect.track import Ints, Track, haversine_m, params_evidence, utc_from_ms
+from setori.detect.track import Ints, Track, params_evidence, utc_from_ms
 from setori.errors import InputError
-from setori.geo.sphere import MPS_PER_KN
+from setori.geo.sphere import MPS_PER_KN, haversine_m_expr
 
 DETECTOR_VERSION = "gaps/1"
 PATH_SAMPLES = 9  # points along the gap's great circle used for distance-to-port
@@ -495,7 +495,7 @@ def _with_ports(gaps: pl.DataFrame, ports: pl.DataFrame, params: GapParams) -> p
     ).join(ports, how="cross")
     samples = [_path_point(k / (PATH_SAMPLES - 1)) for k in range(PATH_SAMPLES)]
     port = (pl.col("port_lat"), pl.col("port_lon"))
-    distance = pl.min_horizontal(haversine_m(lat, lon, *port) for lat, lon in samples)
+    distance = pl.min_horizontal(haversine_m_expr(lat, lon, *port) for lat, lon in samples)
     need_h = (
         params.port_reach_factor * pl.col("d_m") / (pl.col("typical_speed_kn") * MPS_PER_KN) / 3600
     )

@@ -1,6 +1,6 @@
 """Loitering: one vessel moving slower than 2 kn for hours.
 
-Definition (docs/detect-loitering-gaps.md; /work/shared/reference/detection.md §8.3, after
+Definition (docs/detect-loitering-gaps.md; docs/reference/detection.md §8.3, after
 Global Fishing Watch's loitering query, D. Kroodsma 2019/2020): group each segment's
 positions into epoch-aligned hourly buckets; a bucket's speed is its *implied* speed, the
 great-circle distance between consecutive positions over their time difference, summed
@@ -30,7 +30,14 @@ from numba import njit
 
 from setori.detect.events import empty_events, event_row, make_events
 from setori.detect.track import Track, params_evidence, require_param
-from setori.geo.sphere import EARTH_RADIUS_M, MPS_PER_KN
+from setori.geo.sphere import (
+    EARTH_RADIUS_M,
+    MPS_PER_KN,
+    haversine_cos_m_jit,
+    haversine_m_jit,
+    haversine_term_jit,
+    term_to_m_jit,
+)
 
 DETECTOR_VERSION = "loitering/2"  # 2: centre and radius from the settled positions
 Floats = npt.NDArray[np.float64]
@@ -209,22 +216,6 @@ def _kept(
 
 
 @njit(cache=True)
-def _haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:  # pragma: no cover
-    """:func:`~setori.detect.track.haversine_m` for two points, in the same operation order."""
-    rad = math.pi / 180.0
-    return _haversine_cos_m(lat1, lon1, math.cos(lat1 * rad), lat2, lon2, math.cos(lat2 * rad))
-
-
-@njit(cache=True)
-def _haversine_cos_m(
-    lat1: float, lon1: float, cos1: float, lat2: float, lon2: float, cos2: float
-) -> float:  # pragma: no cover - numba
-    """:func:`_haversine_m` given the cosines of both latitudes (reused along a track)."""
-    a = _haversine_term(lat1, lon1, cos1, lat2, lon2, cos2)
-    return 2 * EARTH_RADIUS_M * math.asin(min(math.sqrt(a), 1.0))
-
-
-@njit(cache=True)
 def _bucket_kernel(
     seg: Ints32,
     ts_ms: Ints,
@@ -297,7 +288,7 @@ def _steps_m(first: int, steps: Ints, lat: Floats, lon: Floats) -> float:  # pra
     prev, cos_prev = first, math.cos(lat[first] * rad)
     for i in steps:
         cos_here = math.cos(lat[i] * rad)
-        total_m += _haversine_cos_m(lat[prev], lon[prev], cos_prev, lat[i], lon[i], cos_here)
+        total_m += haversine_cos_m_jit(lat[prev], lon[prev], cos_prev, lat[i], lon[i], cos_here)
         prev, cos_prev = i, cos_here
     return total_m
 
@@ -306,15 +297,15 @@ def _steps_m(first: int, steps: Ints, lat: Floats, lon: Floats) -> float:  # pra
 def _distance_floor_m(
     lat1: float, lon1: float, lat2: float, lon2: float
 ) -> float:  # pragma: no cover - numba
-    """A lower bound of :func:`_haversine_m` without trigonometric calls.
+    """A lower bound of :func:`~setori.geo.sphere.haversine_m_jit` without trigonometric calls.
 
     Each sine and cosine of the haversine term is replaced by a Taylor polynomial below it:
     ``sin x >= x - x^3/6 >= 0`` for ``0 <= x <= 2.4`` (0 beyond) and ``cos x >= 1 - x^2/2
     + x^4/24 - x^6/720`` (clipped at 0); then ``arcsin y >= y``.
     """
     rad = math.pi / 180.0
-    h_lat = abs(lat2 * rad - lat1 * rad) / 2
-    h_lon = abs(lon2 * rad - lon1 * rad) / 2
+    h_lat = abs(math.radians(lat2 - lat1)) * 0.5  # the sines' arguments, as computed in
+    h_lon = abs(math.radians(lon2 - lon1)) * 0.5  # haversine_term_jit
     s_lat = h_lat - h_lat**3 / 6 if h_lat <= 2.4 else 0.0
     s_lon = h_lon - h_lon**3 / 6 if h_lon <= 2.4 else 0.0
     a = s_lat**2 + _cos_floor(lat1 * rad) * _cos_floor(lat2 * rad) * s_lon**2
@@ -414,7 +405,7 @@ def _slow_step(
 ) -> bool:  # pragma: no cover - numba
     """Whether the step from row ``i`` to row ``j`` is slower than ``max_speed_kn``."""
     dt_s = (ts_ms[j] - ts_ms[i]) / 1000.0
-    step_m = _haversine_m(lat[i], lon[i], lat[j], lon[j])
+    step_m = haversine_m_jit(lat[i], lon[i], lat[j], lon[j])
     return bool(dt_s > 0 and step_m / dt_s / MPS_PER_KN < max_speed_kn)
 
 
@@ -422,7 +413,7 @@ def _slow_step(
 def _farthest_m(
     lat: Floats, lon: Floats, cos_lat: Floats, lat_c: float, lon_c: float
 ) -> float:  # pragma: no cover - numba
-    """Largest :func:`_haversine_m` from the points to (``lat_c``, ``lon_c``).
+    """Largest :func:`~setori.geo.sphere.haversine_m_jit` from the points to (``lat_c``, ``lon_c``).
 
     The distance grows with the haversine term, so only the largest term is needed, and one
     arcsine. Each term is bounded above without sines (``|sin x| <= |x|``); the exact term is
@@ -433,26 +424,17 @@ def _farthest_m(
     cos_c = math.cos(lat_c * rad)
     bound = np.empty(lat.size)
     for i in range(lat.size):
-        h_lat = (lat_c * rad - lat[i] * rad) / 2
-        h_lon = (lon_c * rad - lon[i] * rad) / 2
+        h_lat = math.radians(lat_c - lat[i]) * 0.5
+        h_lon = math.radians(lon_c - lon[i]) * 0.5
         bound[i] = (h_lat**2 + cos_lat[i] * cos_c * h_lon**2) * (1 + 1e-9)
     k = np.argmax(bound)
-    largest = _haversine_term(lat[k], lon[k], cos_lat[k], lat_c, lon_c, cos_c)
+    largest = haversine_term_jit(lat[k], lon[k], cos_lat[k], lat_c, lon_c, cos_c)
     for i in range(lat.size):
         if bound[i] > largest:
-            largest = max(largest, _haversine_term(lat[i], lon[i], cos_lat[i], lat_c, lon_c, cos_c))
-    return 2 * EARTH_RADIUS_M * math.asin(min(math.sqrt(largest), 1.0))
-
-
-@njit(cache=True)
-def _haversine_term(
-    lat1: float, lon1: float, cos1: float, lat2: float, lon2: float, cos2: float
-) -> float:  # pragma: no cover - numba
-    """The haversine term of :func:`_haversine_cos_m` (same operation order)."""
-    rad = math.pi / 180.0
-    s_lat = math.sin((lat2 * rad - lat1 * rad) / 2)
-    s_lon = math.sin((lon2 * rad - lon1 * rad) / 2)
-    return float(s_lat**2 + cos1 * cos2 * s_lon**2)
+            largest = max(
+                largest, haversine_term_jit(lat[i], lon[i], cos_lat[i], lat_c, lon_c, cos_c)
+            )
+    return term_to_m_jit(largest)
 
 
 def _events(runs: pl.DataFrame, params: LoiteringParams) -> pa.Table:

@@ -33,7 +33,7 @@ from numba import njit
 from setori.detect.encounter_params import EncounterParams
 from setori.detect.track import Track
 from setori.errors import InputError
-from setori.geo.sphere import EARTH_RADIUS_M, MPS_PER_KN
+from setori.geo.sphere import EARTH_RADIUS_M, MPS_PER_KN, haversine_m, haversine_m_jit
 
 #: Tick kinds: observed (at or between close positions), interpolated across a slow gap,
 #: dead-reckoned past a segment end.
@@ -270,28 +270,12 @@ def _tick_speed_kn(
     return np.where(np.isfinite(speed), speed, fallback)
 
 
-def haversine_m(lat1: F64, lon1: F64, lat2: F64, lon2: F64) -> F64:
-    """Great-circle distance in metres (vectorised)."""
-    phi1, phi2 = np.radians(lat1), np.radians(lat2)
-    a = np.sin((phi2 - phi1) / 2) ** 2
-    a += np.cos(phi1) * np.cos(phi2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2
-    return np.asarray(2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))))
-
-
 # --- compiled kernel -----------------------------------------------------------------
 # ``track`` = (ts_ms, lat, lon, sog_kn, cog_deg) of the sorted positions; ``out`` = the
 # six output columns of ``_allocate``; ``config`` = [step_ms, max_gap_ms, slow_gap_ms,
 # slow_kn, max_extrapolation_ms].
 KernelTrack = tuple[I64, F64, F64, F64, F64]
 Out = tuple[I64, I64, F64, F64, npt.NDArray[np.int8], F64]
-
-
-@njit(cache=True, inline="always")
-def _hav_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2
-    a += math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2.0 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, max(0.0, a))))
 
 
 @njit(cache=True, inline="always")
@@ -360,7 +344,9 @@ def _gap_kind(track: KernelTrack, i: int, config: F64) -> int:
     if gap >= config[2]:
         return -1
     slow_kn = config[3]
-    implied_kn = _hav_m(lat[i], lon[i], lat[i + 1], lon[i + 1]) / (gap / 1000.0) / MPS_PER_KN
+    implied_kn = (
+        haversine_m_jit(lat[i], lon[i], lat[i + 1], lon[i + 1]) / (gap / 1000.0) / MPS_PER_KN
+    )
     slow_i = math.isnan(sog[i]) or sog[i] < slow_kn
     slow_j = math.isnan(sog[i + 1]) or sog[i + 1] < slow_kn
     return KIND_SLOW_GAP if implied_kn < slow_kn and slow_i and slow_j else -1
@@ -382,7 +368,9 @@ def _interpolate(
                 _emit(out, n, s, t0 // step, lat[i], lon[i], KIND_OBSERVED, track[3][i])  # SOG
             n += 1
         return n, _ceil_to(t1, step)
-    speed_kn = _hav_m(lat[i], lon[i], lat[i + 1], lon[i + 1]) / ((t1 - t0) / 1000.0) / MPS_PER_KN
+    speed_kn = (
+        haversine_m_jit(lat[i], lon[i], lat[i + 1], lon[i + 1]) / ((t1 - t0) / 1000.0) / MPS_PER_KN
+    )
     dlon = _wrap_lon(lon[i + 1] - lon[i])
     while t_next < t1:
         if len(out[0]):

@@ -13,7 +13,6 @@ same values as ``shift().over(group)`` at a twentieth of the cost.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
@@ -27,7 +26,7 @@ import pyarrow as pa
 from numba import njit, prange
 
 from setori.errors import InputError
-from setori.geo.sphere import EARTH_RADIUS_M
+from setori.geo.sphere import haversine_m_jit
 
 #: Columns a track needs (``sog_kn`` is optional).
 TRACK_COLUMNS = ("row_id", "mmsi", "segment_id", "ts", "lat", "lon")
@@ -40,14 +39,6 @@ _TS_BITS = 37
 Positions: TypeAlias = pa.Table | pl.DataFrame
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
-
-
-def haversine_m(lat1: pl.Expr, lon1: pl.Expr, lat2: pl.Expr, lon2: pl.Expr) -> pl.Expr:
-    """Great-circle distance in metres between two points given in degrees (spherical Earth)."""
-    half_dlat = (lat2.radians() - lat1.radians()) / 2
-    half_dlon = (lon2.radians() - lon1.radians()) / 2
-    a = half_dlat.sin() ** 2 + lat1.radians().cos() * lat2.radians().cos() * half_dlon.sin() ** 2
-    return 2 * EARTH_RADIUS_M * a.sqrt().clip(upper_bound=1.0).arcsin()
 
 
 def params_evidence(params: object) -> dict[str, Any]:
@@ -109,16 +100,11 @@ def with_steps(frame: pl.DataFrame, group: str, carry: Sequence[str] = ()) -> pl
 def _step_m(lat: Floats, lon: Floats, group: Ints) -> Floats:  # pragma: no cover - numba
     """Great-circle metres from the previous row of the same group (NaN on a first row)."""
     out = np.empty(lat.size)
-    rad = math.pi / 180.0
     for i in prange(lat.size):
         if i == 0 or group[i] != group[i - 1]:
             out[i] = np.nan
             continue
-        s_lat = math.sin((lat[i] - lat[i - 1]) * rad / 2)
-        s_lon = math.sin((lon[i] - lon[i - 1]) * rad / 2)
-        cos_cos = math.cos(lat[i - 1] * rad) * math.cos(lat[i] * rad)
-        a = s_lat * s_lat + cos_cos * s_lon * s_lon
-        out[i] = 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(max(a, 0.0), 1.0)))
+        out[i] = haversine_m_jit(lat[i - 1], lon[i - 1], lat[i], lon[i])
     return out
 
 

@@ -18,7 +18,8 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-EARTH_RADIUS_M = 6_371_008.8
+from setori.geo.sphere import EARTH_RADIUS_M, haversine_cos_m_jit
+
 NO_SEGMENT = -1
 
 # Why a row is not in a segment (index into segment.DROP_REASONS).
@@ -50,17 +51,6 @@ Float64Array = npt.NDArray[np.float64]
 Int32Array = npt.NDArray[np.int32]
 UInt64Array = npt.NDArray[np.uint64]
 BoolArray = npt.NDArray[np.bool_]
-
-
-@njit(cache=True)
-def _haversine_m(
-    lat1: float, lon1: float, coslat1: float, lat2: float, lon2: float, coslat2: float
-) -> float:
-    """Great-circle distance (m); the cosines of the latitudes are precomputed."""
-    sin_dlat = math.sin(math.radians(lat2 - lat1) * 0.5)
-    sin_dlon = math.sin(math.radians(lon2 - lon1) * 0.5)
-    a = sin_dlat * sin_dlat + coslat1 * coslat2 * sin_dlon * sin_dlon
-    return 2.0 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, a)))
 
 
 @njit(cache=True)
@@ -135,7 +125,7 @@ def _best_slot(
         if dt_ms > config[C_MAX_GAP_MS]:
             istate[k, I_SEG] = NO_SEGMENT
             continue
-        d_m = _haversine_m(
+        d_m = haversine_cos_m_jit(
             fstate[k, F_LAT], fstate[k, F_LON], fstate[k, F_COSLAT], lat, lon, coslat
         )
         if not _is_compatible(d_m, dt_ms, config):
