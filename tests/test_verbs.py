@@ -142,6 +142,10 @@ def test_lists_screen_and_vessel_print_what_their_verbs_return(screened_store: P
     )
     assert cli_page == json.loads(json.dumps(page, default=str, ensure_ascii=False))
     assert cli_page["profile"] == "dprk"
+    assert {e["profile"] for e in cli_page["events"]} <= {"dprk"}  # one profile, never mixed
+    setori.detect(db=screened_store, profile="gfw")
+    both = setori.vessel(mmsi, db=screened_store, profile="dprk")["events"]
+    assert [e["id"] for e in both] == [e["id"] for e in page["events"]]
 
 
 def test_quarantine_prints_what_its_verb_returns(tmp_path: Path) -> None:
