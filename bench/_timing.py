@@ -83,14 +83,14 @@ def check_runs(runs: int) -> int:
 def time_call(run: Callable[[], T], runs: int) -> tuple[Runs, T]:
     """Wall and process-CPU seconds of ``runs`` calls of ``run``; the last call's result."""
     walls, cpus = [], []
-    result: T | None = None
+    last: list[T] = []  # only the last result is kept: earlier ones would inflate memory
     for _ in range(check_runs(runs)):
+        last.clear()
         wall, cpu = time.perf_counter(), time.process_time()
-        result = run()
+        last.append(run())
         walls.append(time.perf_counter() - wall)
         cpus.append(time.process_time() - cpu)
-    assert result is not None
-    return Runs(tuple(walls), tuple(cpus)), result
+    return Runs(tuple(walls), tuple(cpus)), last[0]
 
 
 @dataclass(frozen=True, slots=True)
