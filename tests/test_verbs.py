@@ -83,6 +83,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("verbs") / "s.duckdb"
     sample = DATA / "nmea"
     files = sorted(p for p in sample.iterdir() if p.suffix in (".nmea", ".txt", ".ais"))
+    files.append(DATA / "tracks" / "dma-212123000-drift-positions.ais")
     setori.ingest(files, db=db)
     setori.detect(db=db, profile="dprk")
     return db
@@ -135,8 +136,9 @@ def test_lists_screen_and_vessel_print_what_their_verbs_return(screened_store: P
     assert [(h["entity_id"], h["score"]) for h in cli_hits] == [
         (h["entity_id"], h["score"]) for h in verb_hits.to_pylist()
     ]
-    mmsi = str(setori.vessels(db=screened_store).column("mmsi")[0].as_py())
+    mmsi = "212123000"  # STOC MARCIA loiters 12 h in both profiles (tests/data/tracks)
     page = setori.vessel(mmsi, db=screened_store)
+    assert page["events"]
     cli_page = json.loads(
         CliRunner().invoke(cli, ["vessel", mmsi, "--db", db, "--format", "json"]).stdout
     )
