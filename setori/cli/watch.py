@@ -240,12 +240,14 @@ def detect(
     from setori import verbs
     from setori.cli.progress import spinner
 
+    wanted = _parse_types(types) or EVENT_TYPES
     with spinner(quiet, "reading tracks") as progress:
         window = [""]
         task = progress.task_ids[0]
 
         def on_detector(name: str) -> None:
-            progress.update(task, description=f"{window[0]}detecting {name}")
+            step = f"{wanted.index(name) + 1}/{len(wanted)}"
+            progress.update(task, description=f"{window[0]}detecting {name} ({step})")
 
         def on_window(c0: datetime, c1: datetime) -> None:
             window[0] = f"window {c0:%Y-%m-%d %H:%M} to {c1:%Y-%m-%d %H:%M}: "
@@ -254,7 +256,7 @@ def detect(
         found = verbs.detect(
             db=db,
             profile=profile,
-            types=_parse_types(types),
+            types=wanted,
             since=utc(since),
             until=utc(until),
             bbox=bbox,
