@@ -22,6 +22,7 @@ from followthemoney import model
 from followthemoney.proxy import EntityProxy
 
 from setori.errors import NotFoundError
+from setori.schema import HITS
 from setori.screen.identity import (
     Finding,
     broadcast_findings,
@@ -39,24 +40,6 @@ from setori.store import decisions as decision_store
 from setori.store import lists as list_store
 from setori.store import queries
 from setori.store.events import EventFilter, read_events
-
-HITS = pa.schema(
-    [
-        ("query_ref", pa.string()),
-        ("query_key", pa.string()),
-        ("query", pa.string()),
-        ("entity_id", pa.string()),
-        ("list_id", pa.string()),
-        ("schema", pa.string()),
-        ("caption", pa.string()),
-        ("score", pa.float64()),
-        ("band", pa.string()),
-        ("decision", pa.string()),
-        ("match", pa.bool_()),
-        ("features", pa.string()),  # JSON list of {name, contribution, explanation}
-    ]
-)
-
 
 EVENT_COLUMNS = ["id", "type", "subtype", "start", "end", "lat", "lon"]
 

@@ -403,16 +403,10 @@ def vessel(
     from setori.store import events as event_store
 
     with open_store(db=db, settings=settings) as con:
-        page = investigate.vessel_page(con, key)
         chosen = profile or event_store.last_profile(con)
-        where = event_store.EventFilter(mmsi=tuple(page["mmsi"]), profile=chosen or "none")
-        events = event_store.read_events(con, where)
+        page = investigate.vessel_page(con, key, profile=chosen or "none")
     page["profile"] = chosen
-    page["events"] = events.select(_PAGE_EVENT_COLUMNS).to_pylist()
     return page
-
-
-_PAGE_EVENT_COLUMNS = ["id", "type", "subtype", "start", "end", "lat", "lon", "profile"]
 
 
 def demo(

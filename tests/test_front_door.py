@@ -20,6 +20,8 @@ from setori.demo import PACKAGED_SAMPLE
 from setori.errors import InputError
 from setori.shiptypes import ship_type_name
 
+pytestmark = pytest.mark.slow  # every test runs the real setori process (~30 s)
+
 DRIFT = Path(__file__).parent / "data" / "tracks" / "dma-212123000-drift-positions.ais"
 
 
@@ -164,3 +166,12 @@ def test_settings_show_where_each_value_came_from(tmp_path: Path) -> None:
     assert rows["db"]["origin"] == "environment SETORI_DB"
     assert rows["detect_rows"]["origin"] == "default"
     assert rows["shared_data"]["value"] is None
+
+
+def test_detecting_identity_alone_works(store: Path) -> None:
+    """Identity events have no port distance when they have no position: the gfw view,
+    which hides only encounters in port, must not ask for one."""
+    done = setori_cmd("detect", "--db", str(store), "--types", "identity")
+    assert done.returncode == 0, done.stderr
+    found = setori.detect(db=store, types=["identity"])
+    assert found.counts["identity"] == found.shown["identity"] > 0

@@ -235,8 +235,8 @@ def vessel_page(page: dict[str, Any]) -> None:
     profile = page.get("profile") or "no"
     out.print(f"[bold]events[/bold] ({profile} profile): {len(page['events'])}")
     for event in page["events"]:
+        where = "" if event["lat"] is None else f" at {event['lat']:.4f}, {event['lon']:.4f}"
         out.print(
             f"  • {event['type']} {event['subtype'] or ''} {str(event['start'])[:16]} → "
-            f"{str(event['end'])[:16] if event['end'] else 'ongoing'} at "
-            f"{event['lat']:.4f}, {event['lon']:.4f}"
+            f"{str(event['end'])[:16] if event['end'] else 'ongoing'}{where}"
         )

@@ -409,8 +409,11 @@ def default_view(
         pl.col("tags").str.json_path_match(f"$.distance_to_{kind}_km").cast(pl.Float64)
         for kind in ("port", "anchorage")
     ]
-    if frame.select(distances[0].is_null().all()).item():
-        raise InputError("events carry no distance_to_port_km tag; call tag_events() first")
+    encounters = frame.filter(pl.col("type") == "encounter")
+    if encounters.height == 0:
+        return events  # only encounters are ever hidden (identity events have no position)
+    if encounters.select(distances[0].is_null().all()).item():
+        raise InputError("encounters carry no distance_to_port_km tag; call tag_events() first")
     near = pl.min_horizontal(distances) < params.gfw_exclusion_km
     hidden = (pl.col("type") == "encounter") & near.fill_null(False)
     return events.filter(pa.array(frame.select(hidden.not_()).to_series().to_numpy()))
