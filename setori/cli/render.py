@@ -153,7 +153,7 @@ def events_sample(table: pa.Table, limit: int = 18) -> None:
             "mmsi": " ".join(str(m) for m in r["mmsi"]),
             "start": r["start"][:16].replace("T", " "),
             "hours": f"{r['duration_h']:.1f}" if r["duration_h"] is not None else "open",
-            "lat, lon": f"{r['lat']:.4f}, {r['lon']:.4f}",
+            "lat, lon": "" if r["lat"] is None else f"{r['lat']:.4f}, {r['lon']:.4f}",
             "context": _context(r["tags"]),
         }
         view.add_row(*(cells[c] for c in columns))
