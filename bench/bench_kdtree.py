@@ -18,24 +18,22 @@ commit ``75e6105`` (that ``land.py`` is loaded from git history):
   :func:`setori.geo.land.shore_km_along` sees; the hand-written tree's grouped range query
   (``shore_km_along`` of ``75e6105``) is timed too.
 
-Each figure is the median of ``--repeats`` runs (after one warm-up call, so numba kernels
+Each figure is the median (min–max) of ``--runs`` runs (after one warm-up call, so numba kernels
 are compiled or loaded from cache); CPU seconds of this process and wall seconds. The
 script also checks that both trees give bit-identical chords (indices may differ only on
 exact ties, e.g. duplicated coordinates). Usage, from the repository root:
 
-    python bench/bench_kdtree.py                  # 200,000 points, 3 repeats
-    python bench/bench_kdtree.py --points 1000000 --repeats 5
+    python bench/bench_kdtree.py                  # 200,000 points, 3 runs
+    python bench/bench_kdtree.py --points 1000000 --runs 5
+    python bench/bench_kdtree.py --quick          # 20,000 points, 3 runs
 """
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -48,6 +46,8 @@ from scipy.spatial import cKDTree
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _timing import Row, Runs, markdown_block, parser, table, time_call  # noqa: E402
 
 from setori.geo.land import load_land  # noqa: E402
 from setori.geo.places import load_places  # noqa: E402
@@ -74,16 +74,10 @@ def load_hand_written(tmp: Path) -> tuple[ModuleType, ModuleType]:
     return importlib.import_module("setori.geo.kdtree"), module
 
 
-def timed(call: Callable[[], Any], repeats: int) -> tuple[float, float, Any]:
-    """Median CPU and wall seconds of ``repeats`` calls after a warm-up; the last result."""
-    result = call()
-    cpu, wall = [], []
-    for _ in range(repeats):
-        c0, w0 = time.process_time(), time.perf_counter()
-        result = call()
-        cpu.append(time.process_time() - c0)
-        wall.append(time.perf_counter() - w0)
-    return statistics.median(cpu), statistics.median(wall), result
+def timed(call: Callable[[], Any], runs: int) -> tuple[Runs, Any]:
+    """Wall and CPU seconds of ``runs`` calls after a warm-up call; the last result."""
+    call()
+    return time_call(call, runs)
 
 
 def scattered(xyz: Floats, n: int, spread_deg: float, rng: np.random.Generator) -> Floats:
@@ -108,65 +102,68 @@ def walks(xyz: Floats, n: int, rng: np.random.Generator) -> tuple[Floats, Floats
     return lat.ravel(), lon.ravel()
 
 
-def row(name: str, n: int, cpu: float, wall: float) -> None:
-    rate = f"{n / cpu:>12,.0f}" if n and cpu > 0 else f"{'':>12}"
-    print(f"| {name:<52} | {n:>9,} | {cpu:>7.3f} | {wall:>7.3f} | {rate} |")
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--points", type=int, default=200_000)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
+    p = parser(__doc__)
+    p.add_argument("--points", type=int, default=200_000)
+    p.add_argument("--seed", type=int, default=0)
+    args = p.parse_args()
+    points, runs = (20_000, 3) if args.quick else (args.points, args.runs)
     rng = np.random.default_rng(args.seed)
     with tempfile.TemporaryDirectory() as tmp:
         hand, hand_land = load_hand_written(Path(tmp))
-        run(hand, hand_land, args.points, args.repeats, rng)
+        print(
+            markdown_block("KD-trees", Path(__file__).name, run(hand, hand_land, points, runs, rng))
+        )
 
 
 def run(
-    hand: ModuleType, hand_land: ModuleType, n: int, repeats: int, rng: np.random.Generator
-) -> None:
+    hand: ModuleType, hand_land: ModuleType, n: int, runs: int, rng: np.random.Generator
+) -> list[str]:
+    """The results block's lines: inputs, the timing table, the agreement checks."""
     land = load_land()
     shore_xyz = np.asarray(land.shore.data, np.float64)
     places = load_places()
     place_xyz = unit_vectors(places.table["lat"].to_numpy(), places.table["lon"].to_numpy())
-    print(f"shore: {shore_xyz.shape[0]:,} vertices; places: {place_xyz.shape[0]:,} points; ")
-    print(f"median of {repeats} runs; CPU and wall seconds; rate = points per CPU second\n")
-    print(f"| {'step':<52} | {'points':>9} | {'CPU s':>7} | {'wall s':>7} | {'points/s':>12} |")
-    print(f"|{'-' * 54}|{'-' * 11}|{'-' * 9}|{'-' * 9}|{'-' * 14}|")
+    rows, checks = [], []
     for label, xyz in (("shore", shore_xyz), ("places", place_xyz)):
-        cpu, wall, hand_tree = timed(partial(hand.build_kdtree, xyz), repeats)
-        row(f"{label}: build, hand-written", xyz.shape[0], cpu, wall)
-        cpu, wall, ck_tree = timed(partial(cKDTree, xyz), repeats)
-        row(f"{label}: build, cKDTree", xyz.shape[0], cpu, wall)
+        t, hand_tree = timed(partial(hand.build_kdtree, xyz), runs)
+        rows.append(Row(f"{label}: build, hand-written", t, xyz.shape[0]))
+        t, ck_tree = timed(partial(cKDTree, xyz), runs)
+        rows.append(Row(f"{label}: build, cKDTree", t, xyz.shape[0]))
         queries = scattered(xyz, n, 0.3, rng)
-        cpu, wall, (h_index, h_chord) = timed(partial(hand.nearest, hand_tree, queries), repeats)
-        row(f"{label}: nearest, scattered, hand-written", n, cpu, wall)
-        cpu, wall, (c_chord, c_index) = timed(partial(ck_tree.query, queries), repeats)
-        row(f"{label}: nearest, scattered, cKDTree", n, cpu, wall)
-        check(label, h_index, h_chord, c_index, c_chord)
+        t, (h_index, h_chord) = timed(partial(hand.nearest, hand_tree, queries), runs)
+        rows.append(Row(f"{label}: nearest, scattered, hand-written", t, n))
+        t, (c_chord, c_index) = timed(partial(ck_tree.query, queries), runs)
+        rows.append(Row(f"{label}: nearest, scattered, cKDTree", t, n))
+        checks.append(check(label, h_index, h_chord, c_index, c_chord))
     lat, lon = walks(shore_xyz, n, rng)
     queries = unit_vectors(lat, lon)
     hand_layer = hand_land.LandLayer(land.land, hand.build_kdtree(shore_xyz), 0.02)
-    cpu, wall, (h_index, h_chord) = timed(partial(hand.nearest, hand_layer.shore, queries), repeats)
-    row("shore: nearest, track order, hand-written", lat.size, cpu, wall)
-    cpu, wall, grouped_km = timed(partial(hand_land.shore_km_along, hand_layer, lat, lon), repeats)
-    row("shore: grouped range query (shore_km_along), hand-written", lat.size, cpu, wall)
+    t, (h_index, h_chord) = timed(partial(hand.nearest, hand_layer.shore, queries), runs)
+    rows.append(Row("shore: nearest, track order, hand-written", t, lat.size))
+    t, grouped_km = timed(partial(hand_land.shore_km_along, hand_layer, lat, lon), runs)
+    rows.append(Row("shore: grouped range query (shore_km_along), hand-written", t, lat.size))
     ck_tree = cKDTree(shore_xyz)
-    cpu, wall, (c_chord, c_index) = timed(partial(ck_tree.query, queries), repeats)
-    row("shore: nearest, track order, cKDTree", lat.size, cpu, wall)
-    check("shore, track order", h_index, h_chord, c_index, c_chord)
+    t, (c_chord, c_index) = timed(partial(ck_tree.query, queries), runs)
+    rows.append(Row("shore: nearest, track order, cKDTree", t, lat.size))
+    checks.append(check("shore, track order", h_index, h_chord, c_index, c_chord))
     same = np.array_equal(hand_land.chord_to_m(c_chord) / 1000.0, grouped_km)
-    print(f"\nshore_km_along (hand-written, grouped) == cKDTree nearest, bit for bit: {same}")
+    return [
+        f"- Input: shore {shore_xyz.shape[0]:,} vertices; places {place_xyz.shape[0]:,} points; "
+        f"{n:,} query points; {runs} runs each after a warm-up call, in one process.",
+        "",
+        *table(rows, "points"),
+        "",
+        *checks,
+        f"- shore_km_along (hand-written, grouped) == cKDTree nearest, bit for bit: {same}.",
+    ]
 
 
-def check(label: str, h_index: Any, h_chord: Floats, c_index: Any, c_chord: Floats) -> None:
-    """Print whether the chords are bit-identical and how many indices differ (ties)."""
+def check(label: str, h_index: Any, h_chord: Floats, c_index: Any, c_chord: Floats) -> str:
+    """Whether the chords are bit-identical and how many indices differ (ties)."""
     same_chord = np.array_equal(h_chord, c_chord)
     differ = int(np.sum(h_index != c_index))
-    print(f"| {label}: chords identical {same_chord}, indices differing (ties) {differ:,}")
+    return f"- {label}: chords identical {same_chord}, indices differing (ties) {differ:,}."
 
 
 if __name__ == "__main__":
