@@ -243,7 +243,12 @@ def _nmea_path(name: str, request: pytest.FixtureRequest) -> Path:
     return shared_data / name
 
 
-@pytest.fixture(scope="module", params=SLICE_FILES + NMEA_FILES)
+#: The slices run in the fast tier; the full files are ``slow`` (tens of thousands of
+#: messages each, one pyais call per message).
+@pytest.fixture(
+    scope="module",
+    params=[*SLICE_FILES, *(pytest.param(f, marks=pytest.mark.slow) for f in NMEA_FILES)],
+)
 def comparison(request: pytest.FixtureRequest) -> Comparison:
     path = _nmea_path(request.param, request)
     corpus = read_corpus(path)
@@ -429,6 +434,7 @@ payload_text = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(payload_text, st.one_of(st.just(0), st.integers(-1, 7))), max_size=40))
 def test_random_payloads_decode_consistently(rows: list[tuple[str, int]]) -> None:

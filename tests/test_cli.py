@@ -79,6 +79,7 @@ def test_stdin_and_gzip_inputs_match_the_plain_file(shared_data: Path, tmp_path:
     assert counts == [counts[0]] * 3
 
 
+@pytest.mark.slow
 def test_unknown_format_is_one_clear_line_and_nonzero_exit(
     shared_data: Path, db: Path, tmp_path: Path
 ) -> None:
@@ -106,6 +107,7 @@ def test_unknown_format_is_one_clear_line_and_nonzero_exit(
     assert info["vessels"] == 1  # the good file after the bad one was still ingested
 
 
+@pytest.mark.slow
 def test_missing_file_is_a_clear_error(db: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "setori", "ingest", "/nonexistent/ais.nmea", "--db", str(db)],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from setori.cli import cli
@@ -22,6 +23,7 @@ def _events(db: Path, *args: str) -> list[dict[str, object]]:
     return [json.loads(line) for line in _run("events", "--db", str(db), *args).splitlines()]
 
 
+@pytest.mark.slow
 def test_detect_stores_explained_events_and_reruns_replace(shared_data: Path, db: Path) -> None:
     _run("ingest", *(str(shared_data / f) for f in DRIFTERS), "--db", str(db), "-q")
     _run("detect", "--db", str(db), "-q")
@@ -69,6 +71,7 @@ def test_python_api_detect_and_events(shared_data: Path, db: Path) -> None:
     assert stored.schema.names == ev.EVENTS.names
 
 
+@pytest.mark.slow
 def test_gfw_default_view_hides_in_port_encounters(shared_data: Path, db: Path) -> None:
     """NY Harbor: tugs and barges alongside at piers are encounters, all in port, so the gfw
     view hides every one of them while `--all` still shows them with their port tags."""

@@ -33,6 +33,8 @@ from setori.detect.dark_rendezvous import DarkRendezvousParams, detect_dark_rend
 from setori.detect.loitering import LoiteringParams, detect_loitering
 from setori.detect.run import PROFILES, _outside_ports
 
+pytestmark = pytest.mark.slow  # whole real files through ingest and detection (~100 s)
+
 SUEZ_MAPPING = {"mmsi": "ID", "ts": "ais_pos_timestamp", "lat": "latitude", "lon": "longitude"}
 SUEZ_TIME_FORMAT = "%d/%m/%Y %H:%M"
 GFW_PORT_EXCLUSION_KM = 10.0
@@ -306,7 +308,10 @@ def test_nmea_file_split_between_records_gives_the_same_event_ids(
         setori.ingest([second], db=db)  # the later half first: order must not matter
         setori.ingest([first], db=db)
         for profile in PROFILES:
-            assert sorted(setori.detect(db=db, profile=profile).events["id"].to_pylist()) == whole[profile]
+            assert (
+                sorted(setori.detect(db=db, profile=profile).events["id"].to_pylist())
+                == whole[profile]
+            )
     assert pl.Series(starts).is_sorted()
 
 

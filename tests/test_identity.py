@@ -139,12 +139,14 @@ def ofac(shared_data: Path) -> pl.DataFrame:
     return observations_from_entities(entities, "us_ofac_sdn")
 
 
+@pytest.mark.slow
 def test_observation_table_has_the_arrow_schema(ais: dict[str, pl.DataFrame]) -> None:
     table = ais["exact_earth"].to_arrow()
     assert table.schema.names == OBSERVATIONS.names
     assert table.cast(OBSERVATIONS).num_rows == ais["exact_earth"].height
 
 
+@pytest.mark.slow
 def test_exact_earth_statics_collapse_into_runs(ais: dict[str, pl.DataFrame]) -> None:
     obs = ais["exact_earth"]
     # 914 statics (912 type 5, 2 type 24B) of 831 MMSIs; 3 MMSIs change identity once
@@ -159,6 +161,7 @@ def test_exact_earth_statics_collapse_into_runs(ais: dict[str, pl.DataFrame]) ->
     assert obs["observation_id"].is_unique().all()
 
 
+@pytest.mark.slow
 def test_ais_imo_sentinel_is_no_claim_but_stays_in_raw(ais: dict[str, pl.DataFrame]) -> None:
     obs = ais["exact_earth"]
     sentinel = obs.filter(pl.col("raw").str.contains('"imo":1073741823'))
@@ -167,6 +170,7 @@ def test_ais_imo_sentinel_is_no_claim_but_stays_in_raw(ais: dict[str, pl.DataFra
     assert find_conflicts(link_hulls(obs), kinds=("imo_on_two_mmsis",)) == []
 
 
+@pytest.mark.slow
 def test_garbled_names_continue_their_run(ais: dict[str, pl.DataFrame]) -> None:
     hulls = link_hulls(ais["exact_earth"])
     # 563615000 sends no name, then '@B@CUN@B@E@B@GER', same invalid IMO and call sign
@@ -176,6 +180,7 @@ def test_garbled_names_continue_their_run(ais: dict[str, pl.DataFrame]) -> None:
     assert hull_summary(hulls).height == 831
 
 
+@pytest.mark.slow
 def test_class_b_parts_make_one_claim(ais: dict[str, pl.DataFrame]) -> None:
     obs = ais["dma"]
     assert obs.height == 486  # 498 statics of 486 MMSIs: type 24 A and B merged
@@ -189,6 +194,7 @@ def test_class_b_parts_make_one_claim(ais: dict[str, pl.DataFrame]) -> None:
     assert raan["mid_flag"] == "DE"
 
 
+@pytest.mark.slow
 def test_frio_identity(ais: dict[str, pl.DataFrame]) -> None:
     frio = ais["frio"]
     assert frio.height == 1
@@ -207,6 +213,7 @@ def test_frio_identity(ais: dict[str, pl.DataFrame]) -> None:
     assert json.loads(row["raw"])["ship_type"] == 80
 
 
+@pytest.mark.slow
 def test_one_hull_across_two_feeds(ais: dict[str, pl.DataFrame]) -> None:
     hulls = linked(*ais.values())
     summary = hull_summary(hulls)
@@ -222,6 +229,7 @@ def test_one_hull_across_two_feeds(ais: dict[str, pl.DataFrame]) -> None:
     assert set(hokuetsu["name"]) == {"HOKUETSU ACE II"}
 
 
+@pytest.mark.slow
 def test_real_ais_findings(ais: dict[str, pl.DataFrame]) -> None:
     found = find_conflicts(linked(*ais.values()))
     kinds = sorted(f.kind for f in found)
@@ -238,6 +246,7 @@ def test_real_ais_findings(ais: dict[str, pl.DataFrame]) -> None:
 # --- real list entities ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_ofac_vessels_become_claims(ofac: pl.DataFrame) -> None:
     counts = dict(ofac.group_by("kind").len().iter_rows())
     assert counts == {"listed": 406, "former": 125}
@@ -253,6 +262,7 @@ def test_ofac_vessels_become_claims(ofac: pl.DataFrame) -> None:
     assert json.loads(chong["raw"])["imoNumber"] == "IMO7937317"  # as FtM stored it
 
 
+@pytest.mark.slow
 def test_listed_vessel_identity_history(ofac: pl.DataFrame) -> None:
     hulls = link_hulls(ofac)
     star = hulls.filter(pl.col("source_record_id") == "ofac-28716")
@@ -262,6 +272,7 @@ def test_listed_vessel_identity_history(ofac: pl.DataFrame) -> None:
     assert star.filter(pl.col("kind") == "listed")["flag"].to_list() == ["VN"]
 
 
+@pytest.mark.slow
 def test_ofac_mmsi_against_flag(ofac: pl.DataFrame) -> None:
     found = find_conflicts(link_hulls(ofac), kinds=("mid_flag_mismatch",))
     assert len(found) == 36  # listed MMSIs whose MID names another flag than the listing
@@ -270,6 +281,7 @@ def test_ofac_mmsi_against_flag(ofac: pl.DataFrame) -> None:
     assert "MID 256" in apama.explanation
 
 
+@pytest.mark.slow
 def test_the_ofac_loader_gives_the_same_hulls(shared_data: Path, ofac: pl.DataFrame) -> None:
     loaded = load_list(shared_data / "ofac-sdn-2021/sdn.csv")
     obs = observations_from_entities(loaded.entities(), "us_ofac_sdn")
@@ -281,6 +293,7 @@ def test_the_ofac_loader_gives_the_same_hulls(shared_data: Path, ofac: pl.DataFr
     assert len(find_conflicts(hulls, kinds=("mid_flag_mismatch",))) == 36
 
 
+@pytest.mark.slow
 def test_list_and_broadcast_join_on_imo(ofac: pl.DataFrame) -> None:
     ais = observations_from_statics(
         statics(dict(mmsi=574001234, imo=9020015, name="THINH CUONG", call_sign="3WAB"))
@@ -678,6 +691,7 @@ def test_observation_ids_do_not_depend_on_row_order(rows: list[dict[str, Any]], 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=ROWS, data=st.data())
+@pytest.mark.slow
 def test_hull_linking_does_not_depend_on_row_order(rows: list[dict[str, Any]], data: Any) -> None:
     entity = vessel("v-1", {"fraudMmsi": ["667000002"]}, name="CHON MA SAN", imoNumber="8660313")
     numbered = [{**r, "line_no": i + 1} for i, r in enumerate(rows)]

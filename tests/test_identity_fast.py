@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import polars as pl
+import pytest
 import shapely
 
 from setori.detect.identity import (
@@ -52,6 +53,7 @@ def _coastal_points(n: int, spread_deg: float) -> tuple[np.ndarray, np.ndarray]:
     return lat, lon
 
 
+@pytest.mark.slow
 def test_land_cells_agree_with_polygons_near_coasts() -> None:
     land, cells = load_land(), land_cells(load_land())
     for spread in (0.02, 0.1, 0.3, 1.0):
@@ -65,6 +67,7 @@ def test_land_cells_agree_with_polygons_near_coasts() -> None:
     assert (cells.classify(lat, lon)[decided] == land.on_land(lat, lon)[decided]).all()
 
 
+@pytest.mark.slow
 def test_land_cells_on_land_equals_polygons() -> None:
     """Scattered coastal points, tracks jittering ~100 m at Korean anchorages and ports,
     a walk across the Nampo coast, NaN and off-grid points: the grouped test agrees."""
@@ -95,6 +98,7 @@ def test_land_cells_off_grid_points_are_mixed() -> None:
     assert land_cells(load_land()) is cells  # built once per layer
 
 
+@pytest.mark.slow
 def test_inland_points_equal_exact() -> None:
     land = load_land()
     lat, lon = _coastal_points(100_000, 0.5)

@@ -15,6 +15,8 @@ import pytest
 
 import setori
 
+pytestmark = pytest.mark.slow  # every real file through the pipeline (~50 s)
+
 NMEA_FILES = [
     "dma-aislib/stream_example.txt",
     "dma-aisabnormal/ais-sample.txt.gz",

@@ -19,6 +19,8 @@ from setori.cli import cli
 from setori.investigate import vessel_page
 from setori.store.db import open_store
 
+pytestmark = pytest.mark.slow  # loads the full UN and OFAC lists through the CLI (~100 s)
+
 UN = "un-consolidated/UN_consolidated.xml"
 OFAC = "ofac-sdn-2021/sdn.csv"
 

@@ -63,6 +63,7 @@ def _by_program(entities: dict[str, EntityProxy], schema: str, prefix: str) -> l
 # --- UN consolidated list -------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_un_counts_and_version(un: LoadedList, un_entities: dict[str, EntityProxy]) -> None:
     assert (un.fmt, un.list_id, un.version) == ("un_xml", "unsc", "2026-02-27T00:00:09.554Z")
     # SOURCES.md (read with lxml): 730 INDIVIDUAL and 273 ENTITY records, DPRK 80 and 75
@@ -71,6 +72,7 @@ def test_un_counts_and_version(un: LoadedList, un_entities: dict[str, EntityProx
     assert len(_by_program(un_entities, "Organization", "DPRK")) == 75
 
 
+@pytest.mark.slow
 def test_un_dprk_companies_carry_imo_company_numbers(un_entities: dict[str, EntityProxy]) -> None:
     with_imo = [e for e in _by_program(un_entities, "Organization", "DPRK") if e.get("imoNumber")]
     assert len(with_imo) == 16
@@ -82,6 +84,7 @@ def test_un_dprk_companies_carry_imo_company_numbers(un_entities: dict[str, Enti
     assert sanction.get("unscId") == ["KPe.020"] and sanction.get("programId") == ["UN-SC1718"]
 
 
+@pytest.mark.slow
 def test_un_names_aliases_and_original_script(
     un_path: Path, un_entities: dict[str, EntityProxy]
 ) -> None:
@@ -109,6 +112,7 @@ def test_un_hangul_original_script_is_kept() -> None:
 # --- OFAC SDN legacy CSV --------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_ofac_csv_vessels(ofac_entities: dict[str, EntityProxy]) -> None:
     vessels = [e for e in ofac_entities.values() if e.schema.name == "Vessel"]
     dprk = _by_program(ofac_entities, "Vessel", "DPRK")
@@ -123,6 +127,7 @@ def test_ofac_csv_vessels(ofac_entities: dict[str, EntityProxy]) -> None:
     )  # fmt: skip
 
 
+@pytest.mark.slow
 def test_ofac_csv_vessel_fields_from_remarks_and_alt(ofac_entities: dict[str, EntityProxy]) -> None:
     artavil = ofac_entities["ofac-15036"]
     assert artavil.get("callSign") == ["T2EU4"] and artavil.get("mmsi") == ["572469210"]
@@ -136,6 +141,7 @@ def test_ofac_csv_vessel_fields_from_remarks_and_alt(ofac_entities: dict[str, En
     assert omm.schema.name == "Organization" and omm.get("imoNumber") == ["IMO1790183"]
 
 
+@pytest.mark.slow
 def test_ofac_csv_persons_and_remark_overflow(ofac_entities: dict[str, EntityProxy]) -> None:
     tian = ofac_entities["ofac-28263"]
     assert tian.get("name") == ["Yinyin TIAN"] and tian.get("birthDate") == ["1986-07-12"]
@@ -143,6 +149,7 @@ def test_ofac_csv_persons_and_remark_overflow(ofac_entities: dict[str, EntityPro
     assert set(ofac_entities["ofac-28263-sanction"].get("program")) == {"DPRK3", "CYBER2"}
 
 
+@pytest.mark.slow
 def test_ofac_csv_version_and_detection(ofac_dir: Path) -> None:
     loaded = load_list(ofac_dir / "sdn.csv")
     assert (loaded.fmt, loaded.list_id, loaded.version) == ("ofac_csv", "ofac", "ent_num 32391")
@@ -158,6 +165,7 @@ def test_ofac_csv_version_and_detection(ofac_dir: Path) -> None:
     ("name", "fmt"),
     [("ofac_sdn_sample.xml", "ofac_xml"), ("ofac_sdn_advanced_sample.xml", "ofac_advanced")],
 )
+@pytest.mark.slow
 def test_ofac_xml_formats_agree_with_the_csv(
     name: str, fmt: str, ofac_entities: dict[str, EntityProxy]
 ) -> None:
@@ -245,6 +253,7 @@ def test_watchlist_errors_name_file_and_line(tmp_path: Path, content: str, match
 # --- broken files are rejected whole ------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_truncated_un_xml_is_rejected_with_file_and_line(un_path: Path, tmp_path: Path) -> None:
     data = un_path.read_bytes()
     cut = tmp_path / "UN_truncated.xml"
@@ -256,6 +265,7 @@ def test_truncated_un_xml_is_rejected_with_file_and_line(un_path: Path, tmp_path
     assert "broken XML" in caught.value.reason
 
 
+@pytest.mark.slow
 def test_un_record_without_reference_is_rejected(un_path: Path, tmp_path: Path) -> None:
     text = un_path.read_text(encoding="utf-8")
     broken = tmp_path / "UN_no_ref.xml"
@@ -278,6 +288,7 @@ def _edit_line(path: Path, line_no: int, edit: str) -> None:
     path.write_bytes(b"\r\n".join(lines))
 
 
+@pytest.mark.slow
 def test_ofac_csv_broken_row_is_rejected_with_file_and_line(ofac_dir: Path, tmp_path: Path) -> None:
     target = _ofac_copy(ofac_dir, tmp_path)
     _edit_line(target / "sdn.csv", 4000, '17069,"CHONG CHON GANG","vessel","DPRK"')
@@ -288,6 +299,7 @@ def test_ofac_csv_broken_row_is_rejected_with_file_and_line(ofac_dir: Path, tmp_
         load_list(target)
 
 
+@pytest.mark.slow
 def test_ofac_companion_row_without_sdn_entry_is_rejected(ofac_dir: Path, tmp_path: Path) -> None:
     target = _ofac_copy(ofac_dir, tmp_path)
     _edit_line(target / "alt.csv", 10, '99999999,1,"aka","NOBODY",-0- ')
@@ -304,6 +316,7 @@ def test_unknown_formats(tmp_path: Path) -> None:
         detect_format(tmp_path)
 
 
+@pytest.mark.slow
 def test_entities_stream_in_bounded_memory(un: LoadedList) -> None:
     import tracemalloc
 
@@ -347,6 +360,7 @@ def _modified_un(un_path: Path, tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_reload_reports_exactly_what_changed(un: LoadedList, un_path: Path, tmp_path: Path) -> None:
     con = connect(tmp_path / "lists.duckdb")
     con.sql("CREATE TABLE screen_decisions (entity_id VARCHAR, decision VARCHAR)")
@@ -377,6 +391,7 @@ def test_reload_reports_exactly_what_changed(un: LoadedList, un_path: Path, tmp_
     assert new[0]["properties"]["imoNumber"] == ["IMO5342883"] and new[0]["caption"]
 
 
+@pytest.mark.slow
 def test_failed_update_keeps_the_previous_version(un: LoadedList, tmp_path: Path) -> None:
     con = connect(tmp_path / "lists.duckdb")
     _save(con, un)
@@ -395,6 +410,7 @@ def test_failed_update_keeps_the_previous_version(un: LoadedList, tmp_path: Path
     assert list_info(con, "unsc")["version"] == un.version
 
 
+@pytest.mark.slow
 def test_store_keeps_counts_and_flagged_values(tmp_path: Path, ofac_dir: Path) -> None:
     con = connect(tmp_path / "lists.duckdb")
     loaded = load_list(FIXTURES / "team_watchlist.csv")

@@ -419,6 +419,7 @@ def _comparable(events: pa.Table, shift: timedelta) -> list[dict[str, Any]]:
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_legs, min_size=1, max_size=3), st.integers(-20_000, 20_000))
+@pytest.mark.slow
 def test_shifting_all_times_by_whole_hours_shifts_events_equally(
     legs: list[list[tuple[int, float]]], shift_h: int
 ) -> None:
@@ -431,6 +432,7 @@ def test_shifting_all_times_by_whole_hours_shifts_events_equally(
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_legs, min_size=1, max_size=3), st.randoms(use_true_random=False))
+@pytest.mark.slow
 def test_splitting_input_into_two_tables_gives_the_same_events(
     legs: list[list[tuple[int, float]]], rnd: Any
 ) -> None:

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from xml.etree import ElementTree
 
+import pytest
 from click.testing import CliRunner
 
 import setori
@@ -14,6 +15,7 @@ from setori.cli import cli
 STOC_MARCIA = "dma-aisabnormal/212123000_drift_1.ais"
 
 
+@pytest.mark.slow
 def test_map_draws_tracks_events_and_land(shared_data: Path, db: Path, tmp_path: Path) -> None:
     setori.ingest([shared_data / STOC_MARCIA, shared_data / "dma-aislib/stream_example.txt"], db=db)
     events = setori.detect(db=db, types=["loitering", "gap"]).events

@@ -119,6 +119,7 @@ def feature_names(hit: Hit) -> set[str]:
 # (a) identifiers -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_imo_exact_hit_with_flag_contradiction(screener: Screener, rows: dict) -> None:
     chon_ma_san = rows["23729"]
     imo = IMO_REMARK.findall(chon_ma_san[11])[0]
@@ -131,6 +132,7 @@ def test_imo_exact_hit_with_flag_contradiction(screener: Screener, rows: dict) -
     assert "mid_flag_conflict" not in names  # the MMSI says the same as the declared flag
 
 
+@pytest.mark.slow
 def test_mid_conflict_alone(screener: Screener, rows: dict) -> None:
     imo = IMO_REMARK.findall(rows["23729"][11])[0]
     hit = hit_for(screener, Query(imo=imo, mmsi="667001234"), "ofac-23729")
@@ -139,6 +141,7 @@ def test_mid_conflict_alone(screener: Screener, rows: dict) -> None:
     assert conflict.contribution < 0 and "SL" in conflict.explanation
 
 
+@pytest.mark.slow
 def test_mmsi_and_call_sign_exact(screener: Screener, rows: dict) -> None:
     row = next(r for r in rows.values() if r[2] == "vessel" and MMSI_REMARK.search(r[11]))
     query = Query(mmsi=MMSI_REMARK.findall(row[11])[0], call_sign=row[5].strip().lower())
@@ -147,12 +150,14 @@ def test_mmsi_and_call_sign_exact(screener: Screener, rows: dict) -> None:
     assert {"mmsi_exact", "call_sign_exact"} <= feature_names(hit)
 
 
+@pytest.mark.slow
 def test_dprk_call_sign_under_a_foreign_flag(screener: Screener, rows: dict) -> None:
     imo = IMO_REMARK.findall(rows["23729"][11])[0]
     hit = hit_for(screener, Query(imo=imo, call_sign="HMYX", flag="Sierra Leone"), "ofac-23729")
     assert hit is not None and "call_sign_flag_conflict" in feature_names(hit)
 
 
+@pytest.mark.slow
 def test_same_name_different_valid_imo_is_contradicted(screener: Screener, rows: dict) -> None:
     yu_jong, star = rows["23736"], rows["28716"]
     other_imo = IMO_REMARK.findall(star[11])[0]
@@ -165,6 +170,7 @@ def test_same_name_different_valid_imo_is_contradicted(screener: Screener, rows:
 # (b, c) vessel names ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_space_collapsed_name_finds_spaced_name(screener: Screener, rows: dict) -> None:
     name = rows["23729"][1]
     hit = top(screener, Query(names=(name.replace(" ", ""),)))
@@ -172,11 +178,13 @@ def test_space_collapsed_name_finds_spaced_name(screener: Screener, rows: dict) 
 
 
 @pytest.mark.parametrize("prefix", ["M/V ", "MV ", "M.V. ", "SS ", "mv. "])
+@pytest.mark.slow
 def test_vessel_prefixes_are_dropped(screener: Screener, rows: dict, prefix: str) -> None:
     hit = top(screener, Query(names=(prefix + rows["23517"][1],)))
     assert hit.entity_id == "ofac-23517" and hit.score == 1.0
 
 
+@pytest.mark.slow
 def test_sister_ship_numeral_does_not_match(screener: Screener, rows: dict) -> None:
     kum_un_san, kum_un_san_3 = rows["23517"][1], rows["23163"][1]
     hit = hit_for(screener, Query(names=(kum_un_san_3,)), "ofac-23517")
@@ -186,6 +194,7 @@ def test_sister_ship_numeral_does_not_match(screener: Screener, rows: dict) -> N
     assert hit is None or not hit.match
 
 
+@pytest.mark.slow
 def test_sam_jong_1_is_not_sam_jong_2(screener: Screener, rows: dict) -> None:
     hit = hit_for(screener, Query(names=(rows["23733"][1],)), "ofac-23734")
     assert hit is not None and hit.score == 0.0
@@ -193,6 +202,7 @@ def test_sam_jong_1_is_not_sam_jong_2(screener: Screener, rows: dict) -> None:
     assert "different hulls" in reason.explanation
 
 
+@pytest.mark.slow
 def test_no_dot_before_the_numeral(screener: Screener, rows: dict) -> None:
     stem, number = rows["23163"][1].rsplit(" ", 1)
     hit = top(screener, Query(names=(f"{stem} NO. {number}",)))
@@ -227,6 +237,7 @@ def typos_by_length(rows: dict, *, short: bool) -> list[tuple[str, str, str, lis
     ]
 
 
+@pytest.mark.slow
 def test_one_letter_typos_on_long_names_match(screener: Screener, rows: dict) -> None:
     misses = []
     for entity_id, typo, name, _ in typos_by_length(rows, short=False):
@@ -236,6 +247,7 @@ def test_one_letter_typos_on_long_names_match(screener: Screener, rows: dict) ->
     assert misses == []
 
 
+@pytest.mark.slow
 def test_one_letter_typos_on_short_names_need_an_identifier_or_the_flag(
     screener: Screener, rows: dict
 ) -> None:
@@ -260,6 +272,7 @@ def test_one_letter_typos_on_short_names_need_an_identifier_or_the_flag(
             assert "flag_agrees" not in feature_names(with_imo)
 
 
+@pytest.mark.slow
 def test_adjacent_swaps_on_names_of_five_to_seven_characters_match(
     screener: Screener, rows: dict
 ) -> None:
@@ -275,6 +288,7 @@ def test_adjacent_swaps_on_names_of_five_to_seven_characters_match(
         assert hit is not None and hit.match == (length > SHORT_SWAP_MAX), (typo, name)
 
 
+@pytest.mark.slow
 def test_a_dprk_mid_counts_as_the_flag(screener: Screener, rows: dict) -> None:
     entity_id, typo, name, row = typos_by_length(rows, short=True)[0]
     assert normalize_flag(row[9].strip()) == "KP", (name, row[9])
@@ -307,6 +321,7 @@ def listed_one_edit_away(rows: dict, ais_name: str) -> list[list[str]]:
 
 
 @pytest.mark.parametrize(("ais_name", "mmsi"), AIS_SHORT_NAMES)
+@pytest.mark.slow
 def test_short_ais_names_one_letter_from_a_listed_name_do_not_alert(
     screener: Screener, rows: dict, ais_name: str, mmsi: str
 ) -> None:
@@ -324,6 +339,7 @@ def test_short_ais_names_one_letter_from_a_listed_name_do_not_alert(
         assert flagged is not None and flagged.band == "review"
 
 
+@pytest.mark.slow
 def test_word_swaps_match(screener: Screener, rows: dict) -> None:
     for entity_id, name in dprk_vessel_names(rows):
         words = name.split()
@@ -333,6 +349,7 @@ def test_word_swaps_match(screener: Screener, rows: dict) -> None:
             assert hit is not None and hit.score >= REVIEW_AT, (swapped, name)
 
 
+@pytest.mark.slow
 def test_former_name_matches_and_says_so(screener: Screener, rows: dict) -> None:
     star = rows["28716"]
     former = FKA_REMARK.findall(star[11])[-1]
@@ -341,11 +358,13 @@ def test_former_name_matches_and_says_so(screener: Screener, rows: dict) -> None
     assert any("former name" in f.explanation for f in hit.features)
 
 
+@pytest.mark.slow
 def test_hangul_vessel_name(screener: Screener, rows: dict) -> None:
     assert romanise("천마산").upper() == rows["23729"][1]
     assert top(screener, Query(names=("천마산",))).entity_id == "ofac-23729"
 
 
+@pytest.mark.slow
 def test_candidates_are_blocked_not_scanned(screener: Screener, rows: dict) -> None:
     found = screener._candidates(prepare(Query(names=(rows["23729"][1],))))
     assert 0 < len(found) < 20 < len(screener.records)
@@ -358,6 +377,7 @@ def test_candidates_are_blocked_not_scanned(screener: Screener, rows: dict) -> N
     ("hangul", "ref"),
     [("김철삼", "KPi.035"), ("리원호", "KPi.033"), ("박춘일", "KPi.029"), ("김세곤", "KPi.032")],
 )
+@pytest.mark.slow
 def test_hangul_query_finds_the_romanised_person(
     screener: Screener, un: dict, hangul: str, ref: str
 ) -> None:
@@ -369,6 +389,7 @@ def test_hangul_query_finds_the_romanised_person(
     assert "derived_name" in feature_names(hit) or hit.score == 1.0
 
 
+@pytest.mark.slow
 def test_han_alias_from_the_un_xml_finds_its_person(screener: Screener, un: dict) -> None:
     if reading_table() is None:
         pytest.skip("hanja not installed; Hanja queries are matched only as written")
@@ -380,6 +401,7 @@ def test_han_alias_from_the_un_xml_finds_its_person(screener: Screener, un: dict
 
 
 @pytest.mark.parametrize("variant", ["Lee", "Yi", "Rhee", "Li"])
+@pytest.mark.slow
 def test_ri_surname_variants(screener: Screener, un: dict, variant: str) -> None:
     surname, given = un_name(un["KPi.053"]).split(" ", 1)
     assert surname == "RI"
@@ -388,12 +410,14 @@ def test_ri_surname_variants(screener: Screener, un: dict, variant: str) -> None
 
 
 @pytest.mark.parametrize(("ref", "variant"), [("KPi.063", "Park"), ("KPi.064", "Choi")])
+@pytest.mark.slow
 def test_other_surname_variants(screener: Screener, un: dict, ref: str, variant: str) -> None:
     given = un_name(un[ref]).split(" ", 1)[1]
     hit = top(screener, Query(schema="Person", names=(f"{variant} {given}",)))
     assert hit.entity_id == f"un-{ref}" and hit.score >= REVIEW_AT
 
 
+@pytest.mark.slow
 def test_birth_dates_qualify(screener: Screener, un: dict) -> None:
     name = un_name(un["KPi.053"])
     dob = un["KPi.053"].findtext("INDIVIDUAL_DATE_OF_BIRTH/DATE")
@@ -406,6 +430,7 @@ def test_birth_dates_qualify(screener: Screener, un: dict) -> None:
     assert other.score < same.score and any(f.contribution < 0 for f in other.features)
 
 
+@pytest.mark.slow
 def test_organisation_by_logic_v2(screener: Screener, un: dict) -> None:
     name = un_name(un["KPe.020"])
     short = name.split(" COMPANY")[0].title()
@@ -438,6 +463,7 @@ def given_name_of(name: str, surname: str) -> tuple[str, ...] | None:
     return found[0] if found else None
 
 
+@pytest.mark.slow
 def test_hangul_kim_jong_un_does_not_find_his_sister(
     person_screener: Screener, persons: list[EntityProxy]
 ) -> None:
@@ -466,6 +492,7 @@ def spelled(given: tuple[str, ...]) -> str:
     return "".join(given).replace("ui", "i").replace("ou", "o").replace("u", "o")
 
 
+@pytest.mark.slow
 def test_no_listed_person_alerts_on_a_namesake_with_another_given_name(
     person_screener: Screener, persons: list[EntityProxy]
 ) -> None:
@@ -488,6 +515,7 @@ def test_no_listed_person_alerts_on_a_namesake_with_another_given_name(
 
 
 @pytest.mark.parametrize("ref", ["KPi.035", "KPi.053", "KPi.063", "KPi.064"])
+@pytest.mark.slow
 def test_listed_korean_persons_in_other_orders_or_run_together_still_match(
     person_screener: Screener, un: dict, ref: str
 ) -> None:
@@ -503,6 +531,7 @@ def test_listed_korean_persons_in_other_orders_or_run_together_still_match(
 # decisions -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_dismissed_pairs_stay_dismissed(entities: list[EntityProxy], rows: dict) -> None:
     name = rows["23729"][1]
     by_ref = Query(names=(name,), ref="445000001")
@@ -520,11 +549,13 @@ def test_dismissed_pairs_stay_dismissed(entities: list[EntityProxy], rows: dict)
     assert confirmed.decision == "confirmed" and confirmed.match
 
 
+@pytest.mark.slow
 def test_unknown_decision_is_refused(entities: list[EntityProxy]) -> None:
     with pytest.raises(InputError, match="maybe"):
         Screener(entities[:3], decisions={("q", "e"): "maybe"})
 
 
+@pytest.mark.slow
 def test_screen_many_yields_only_alerts(screener: Screener, rows: dict) -> None:
     queries = [Query(names=(rows["23729"][1],), ref="a"), Query(names=("ZZZ QQQ",), ref="b")]
     hits = list(screener.screen_many(queries))
@@ -554,6 +585,7 @@ QUERIES = st.builds(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(query=QUERIES)
+@pytest.mark.slow
 def test_scores_are_the_clipped_sum_of_features(screener: Screener, query: Query) -> None:
     for hit in screener.screen(query):
         assert 0.0 <= hit.score <= 1.0
@@ -566,6 +598,7 @@ def test_scores_are_the_clipped_sum_of_features(screener: Screener, query: Query
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=st.data())
+@pytest.mark.slow
 def test_a_name_never_matches_a_sister_ship_with_another_numeral(
     screener: Screener, rows: dict, data: st.DataObject
 ) -> None:

@@ -157,6 +157,7 @@ def real_file(request: pytest.FixtureRequest, shared_data: Path) -> tuple[bytes,
     return data, read_all(data)
 
 
+@pytest.mark.slow
 def test_real_file_reads_completely(real_file: tuple[bytes, IngestBatch]) -> None:
     data, batch = real_file
     assert batch.lines == len(data.splitlines())
@@ -174,6 +175,7 @@ def test_real_file_reads_completely(real_file: tuple[bytes, IngestBatch]) -> Non
     assert reasons == expected
 
 
+@pytest.mark.slow
 def test_message_counts_match_pyais(real_file: tuple[bytes, IngestBatch]) -> None:
     """positions + statics + other types + message quarantine == pyais' messages, less
     the ones this reader rejects line by line.
@@ -398,6 +400,7 @@ def test_tiny_chunks_give_identical_output(name: str, chunk_bytes: int) -> None:
         "gpsd/sample.aivdm",
     ],
 )
+@pytest.mark.slow
 def test_small_chunks_on_real_files(shared_data: Path, name: str) -> None:
     data = raw_bytes(shared_data / name)
     assert canonical(read_all(data, chunk_bytes=16_384)) == canonical(read_all(data))

@@ -14,6 +14,7 @@ import io
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -71,6 +72,7 @@ def assemble(parts: list[tuple[bool, bytes]]) -> tuple[bytes, set[int]]:
     return data, valid_lines
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(inputs, st.sampled_from([1 << 20, 4096, 97, 13]))
 def test_damaged_input_never_raises_and_keeps_valid_lines(

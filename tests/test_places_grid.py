@@ -46,6 +46,7 @@ def around_places(places: PlaceIndex, n: int, spread_deg: float, seed: int) -> t
 
 
 @pytest.mark.parametrize("radius_m", [EXIT_M, 3000.0, 500.0, 25_000.0])
+@pytest.mark.slow
 def test_grid_matches_kdtree_around_real_places(radius_m: float) -> None:
     places = load_places()
     lat, lon = around_places(places, 200_000, 0.08 * max(1.0, radius_m / EXIT_M), int(radius_m))
@@ -70,6 +71,7 @@ def test_grid_matches_kdtree_on_real_place_coordinates_and_anywhere() -> None:
     ),
     st.sampled_from([EXIT_M, 3000.0, 12_000.0]),
 )
+@pytest.mark.slow
 def test_grid_matches_kdtree_for_any_point(
     points: list[tuple[float, float]], radius: float
 ) -> None:
@@ -117,6 +119,7 @@ def test_grid_on_empty_input_and_empty_table() -> None:
     assert far.index.tolist() == [-1, -1] and np.isinf(far.distance_m).all()
 
 
+@pytest.mark.slow
 def test_numpy_unit_vector_path_gives_the_same_answers() -> None:
     """Where compiled trigonometry differs from NumPy's, the grid takes NumPy's unit vectors."""
     places = load_places()

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -65,6 +66,7 @@ def _ingest_cli(db: Path, path: Path, env: dict[str, str]) -> subprocess.Popen[s
     )
 
 
+@pytest.mark.slow
 def test_reingest_adds_nothing(shared_data: Path, db: Path) -> None:
     path = shared_data / SAMPLE
     first = setori.ingest([path], db=db)
@@ -76,6 +78,7 @@ def test_reingest_adds_nothing(shared_data: Path, db: Path) -> None:
     assert _snapshot(db) == before
 
 
+@pytest.mark.slow
 def test_kill9_mid_ingest_then_rerun_equals_uninterrupted(
     shared_data: Path, tmp_path: Path
 ) -> None:

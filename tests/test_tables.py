@@ -212,6 +212,7 @@ def test_aisdb_matches_pandas(shared_data: Path) -> None:
 # --- tracktable .traj --------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_traj_ny_harbor_counts(shared_data: Path) -> None:
     path = shared_data / "tracktable-noaa" / "NYHarbor_2020_12_first_week.traj"
     points, mmsis, stamps = 0, set(), []

@@ -43,6 +43,7 @@ def test_verbs_are_functions_even_after_their_packages_are_imported() -> None:
         assert isinstance(getattr(setori, name), types.FunctionType), name
 
 
+@pytest.mark.slow
 def test_a_user_script_type_checks_under_mypy_strict(tmp_path: Path) -> None:
     """A user's strict mypy run sees setori's verbs as typed functions. setori is found on
     MYPYPATH because mypy cannot see through editable installs; ``--follow-imports=silent``

@@ -56,6 +56,7 @@ def _rows(events: pa.Table) -> list[dict[str, Any]]:
 
 
 @pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.slow
 def test_windowed_events_are_the_whole_data_events(profile: str) -> None:
     whole, windowed = both(profile)
     assert len(whole) == len(windowed) > 50
@@ -68,6 +69,7 @@ def test_windowed_events_are_the_whole_data_events(profile: str) -> None:
 
 
 @pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.slow
 def test_windowed_evidence_differs_only_where_it_measures_the_window(profile: str) -> None:
     """Events longer than the overlap (an invalid MMSI seen for 96 h, a cloned MMSI) are
     extended across windows, but their counts and night share describe the first window;
@@ -111,6 +113,7 @@ def test_overlap_below_one_day_and_naive_times_are_refused() -> None:
         detect_windowed(load, datetime(2024, 1, 1), t0, window=CORE)
 
 
+@pytest.mark.slow
 def test_windowed_counts_per_detector_are_the_whole_data_counts() -> None:
     w = long_world()
     whole = detect(w.positions.to_arrow()).counts
@@ -132,6 +135,7 @@ def _windowed(loader: Any, executor: Any = None) -> pa.Table:
     return detect_windowed(loader, w.start, end, window=CORE, executor=executor).events
 
 
+@pytest.mark.slow
 def test_windows_on_a_process_pool_give_the_sequential_events(world_parquet: str) -> None:
     """Each window detected in its own process (loaders pickled), merged in time order.
     Processes are spawned: forking a process that runs Polars' and numba's thread pools
@@ -154,6 +158,7 @@ def test_windows_on_a_process_pool_give_the_sequential_events(world_parquet: str
     assert seen == sorted(seen) and len(seen) == 9  # 96 h + 1 min in 12 h cores
 
 
+@pytest.mark.slow
 def test_windows_on_a_dask_cluster_give_the_sequential_events(world_parquet: str) -> None:
     """The same code on Dask: a local cluster of two worker processes, through the
     concurrent.futures interface of its client."""
