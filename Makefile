@@ -26,8 +26,8 @@ demo: install
 	SETORI_SHARED_DATA=$(SHARED_DATA) $(PYTHON) -m setori demo
 
 lint:
-	$(PYTHON) -m ruff check setori tests bench
-	$(PYTHON) -m ruff format --check setori tests bench
+	$(PYTHON) -m ruff check setori tests bench tools
+	$(PYTHON) -m ruff format --check setori tests bench tools
 
 typecheck:
 	$(PYTHON) -m mypy

@@ -25,9 +25,9 @@ from setori.errors import InputError
 from setori.ingest.batch import IngestBatch
 from setori.ingest.rowid import position_row_ids
 from setori.ingest.sources import ReadOptions, read_source, source_name
+from setori.results import IngestSummary
 from setori.store import queries
 from setori.store import segments as seg_store
-from setori.results import IngestSummary
 from setori.store.events import EventFilter, record_run, replace_events
 from setori.store.queries import TrackFilter
 from setori.store.writes import end_source, write_batch

@@ -280,9 +280,9 @@ def map_html(
     settings: Settings | None = None,
 ) -> str:
     """A self-contained HTML map (works offline) of tracks and one profile's events."""
+    from setori.export_map import render_map
     from setori.store import events as event_store
     from setori.store import queries
-    from setori.export_map import render_map
 
     where = queries.TrackFilter(tuple(mmsi), since, until, bbox)
     with open_store(db=db, settings=settings) as con:
