@@ -50,7 +50,7 @@ def listed(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_lists_shows_versions_and_counts(listed: Path) -> None:
     out = _run("lists", "--db", str(listed))
     assert "2026-02-27T00:00:09.554Z" in out  # the UN list's dateGenerated
-    assert "Vessel 406" in out
+    assert "Vessel 406" in out  # SOURCES.md: sdn.csv has 406 vessels
 
 
 def test_screen_explains_a_collapsed_name(listed: Path) -> None:

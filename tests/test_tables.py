@@ -277,7 +277,7 @@ def test_generic_csv_space_delimited_without_header(shared_data: Path) -> None:
     )
     per_id = Counter(got.positions.column("mmsi").to_pylist())
     assert per_id == Counter(expected["id"].tolist())
-    assert per_id == {1: 9427, 2: 3219, 3: 2249, 4: 2929, 5: 1010}
+    assert per_id == {1: 9427, 2: 3219, 3: 2249, 4: 2929, 5: 1010}  # SOURCES.md's rows per ID
     first, last = ts_range(got.positions)
     assert (first.timestamp(), last.timestamp()) == (expected["t"].min(), expected["t"].max())
     assert got.positions.column("line_no").to_pylist()[:2] == [1, 2]
