@@ -35,7 +35,6 @@ from typing import Literal, TypeVar
 import numpy as np
 import numpy.typing as npt
 import polars as pl
-from followthemoney import registry
 
 from setori.errors import InputError
 
@@ -261,6 +260,8 @@ def normalize_flag(value: str | None) -> str | None:
     ``"Korea, North"``, ``"Democratic People's Republic of Korea"``, ``"PRK"`` and
     ``"kp"`` all give ``"KP"``. No fuzzy matching: a wrong flag is worse than none.
     """
+    from followthemoney import registry  # imported here: detection needs no screening stack
+
     if not value or not value.strip():
         return None
     for candidate in (value, re.sub(r"\s*\(.*?\)", "", value)):

@@ -163,3 +163,27 @@ def test_quarantine_prints_what_its_verb_returns(tmp_path: Path) -> None:
     assert [(r["line_no"], r["reason"]) for r in cli_rows] == [
         (r["line_no"], r["reason"]) for r in verb_rows
     ]
+
+
+HEAVY = {"numpy", "duckdb", "polars", "pyarrow", "numba", "followthemoney", "nomenklatura",
+         "sklearn", "scipy", "shapely", "rich"}  # fmt: skip
+SCREENING = {"followthemoney", "nomenklatura", "sklearn"}
+
+
+def _loaded_after(code: str) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", f"{code}\nimport sys\nprint(' '.join(sys.modules))"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return {name.split(".")[0] for name in done.stdout.split()}
+
+
+def test_import_setori_and_the_cli_load_nothing_heavy() -> None:
+    """``setori --help`` pays for click and setori's light modules only (bench/bench_startup
+    times it); the verbs import what they need when called."""
+    assert _loaded_after("import setori, setori.cli") & HEAVY == set()
+
+
+def test_detection_does_not_load_the_screening_stack() -> None:
+    loaded = _loaded_after("import setori.pipeline, setori.detect.identity, setori.verbs")
+    assert loaded & SCREENING == set()

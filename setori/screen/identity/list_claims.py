@@ -22,11 +22,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Any
-
-from followthemoney.proxy import EntityProxy
+from typing import TYPE_CHECKING, Any
 
 from setori.screen.identity import codes
+
+if TYPE_CHECKING:  # the detectors import this package and need no screening stack
+    from followthemoney.proxy import EntityProxy
 
 Claim = dict[str, Any]
 

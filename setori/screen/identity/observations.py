@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import polars as pl
 import pyarrow as pa
-from followthemoney.proxy import EntityProxy
 
 from setori.screen.identity.ais_runs import broadcast_claims
 from setori.screen.identity.columns import OBSERVATIONS, SCHEMA, empty, finish
 from setori.screen.identity.list_claims import entity_claims
+
+if TYPE_CHECKING:  # the detectors import this package and need no screening stack
+    from followthemoney.proxy import EntityProxy
 
 __all__ = [
     "OBSERVATIONS",
