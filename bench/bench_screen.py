@@ -35,16 +35,17 @@ from setori.screen.match.names import name_key
 from setori.screen.model import Hit, Query
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = shared_data_dir()
-OFAC = DATA / "ofac-sdn-2021"
-UN_XML = DATA / "un-consolidated" / "UN_consolidated.xml"
-AIS_NAMES = DATA / "gfw-transshipment" / "transshipment-vessels.csv"
+#: Under the shared data folder (looked up when the benchmark runs, so --help needs none).
+OFAC = Path("ofac-sdn-2021")
+UN_XML = Path("un-consolidated") / "UN_consolidated.xml"
+AIS_NAMES = Path("gfw-transshipment") / "transshipment-vessels.csv"
 SHORT_NAME = 7  # the longest name on which one edit alone is weak evidence (weights.py)
 
 
 def list_entities() -> list[EntityProxy]:
     """Every entity of the OFAC SDN CSV set and the UN consolidated XML (setori's loaders)."""
-    lists = [load_list(OFAC / "sdn.csv"), load_list(UN_XML)]
+    data = shared_data_dir()
+    lists = [load_list(data / OFAC / "sdn.csv"), load_list(data / UN_XML)]
     return [entity for loaded in lists for entity in loaded.entities()]
 
 
@@ -58,7 +59,7 @@ def imo_with_check(rng: random.Random) -> str:
 def ais_identities(n: int, vessels: list[EntityProxy], seed: int = 7) -> list[Query]:
     """Synthetic AIS identities; 1 % planted variants of listed vessels."""
     rng = random.Random(seed)
-    with open(AIS_NAMES, newline="") as f:
+    with open(shared_data_dir() / AIS_NAMES, newline="") as f:
         rows = list(csv.DictReader(f))
     tokens = sorted({t for r in rows for t in r["shipname"].split() if t.isalpha()})
     with open(ROOT / "setori" / "data" / "itu-mid.csv", newline="") as f:

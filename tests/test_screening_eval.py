@@ -72,6 +72,7 @@ def test_frozen_run_is_of_this_set(eval_set: EvalSet, frozen: dict[str, Any]) ->
     assert frozen["eval_set"]["sha256"] == eval_set.digest, REGENERATE
 
 
+@pytest.mark.slow  # screens the whole evaluation set (minutes)
 def test_build_reproduces_the_frozen_set(eval_set: EvalSet, corpus: Corpus) -> None:
     rows, meta = build_rows(corpus, eval_set.meta["seed"])
     assert meta["holdout"] == eval_set.meta["holdout"]
@@ -81,6 +82,7 @@ def test_build_reproduces_the_frozen_set(eval_set: EvalSet, corpus: Corpus) -> N
     )
 
 
+@pytest.mark.slow  # screens the whole evaluation set (minutes)
 def test_no_slice_f1_drops(setori_run: dict[str, Any], frozen: dict[str, Any]) -> None:
     drops = {}
     for key, then in frozen["scorers"]["setori"]["slices"].items():
@@ -90,6 +92,7 @@ def test_no_slice_f1_drops(setori_run: dict[str, Any], frozen: dict[str, Any]) -
     assert drops == {}, f"F1 fell more than {TOLERANCE}: {drops} (see docs/screening-eval.md)"
 
 
+@pytest.mark.slow  # screens the whole evaluation set (minutes)
 def test_no_false_alarm_rate_rises(setori_run: dict[str, Any], frozen: dict[str, Any]) -> None:
     rises = {}
     for key, then in frozen["scorers"]["setori"]["slices"].items():
@@ -99,6 +102,7 @@ def test_no_false_alarm_rate_rises(setori_run: dict[str, Any], frozen: dict[str,
     assert rises == {}, f"false-alarm rate rose more than {TOLERANCE}: {rises}"
 
 
+@pytest.mark.slow  # screens the whole evaluation set (minutes)
 @pytest.mark.parametrize("tier", sorted(FLOORS))
 def test_tier_is_above_its_floor(setori_run: dict[str, Any], tier: str) -> None:
     found = setori_run["tiers"][tier]
@@ -118,6 +122,7 @@ def test_floors_hold_on_the_frozen_run(frozen: dict[str, Any]) -> None:
     assert below == {}, f"the frozen run is under the floors: {below}"
 
 
+@pytest.mark.slow  # screens the whole evaluation set (minutes)
 def test_no_sister_ship_false_positive(setori_run: dict[str, Any]) -> None:
     assert setori_run["tiers"]["vessel, sister-ship checks"]["forbidden_hits"] == 0
     for key in ("vessel/sister_ship/latin", "vessel/sister_ship_imo/latin"):
