@@ -261,8 +261,10 @@ def events(
 
     with open_store(db=db, settings=settings) as con:
         chosen = profile or event_store.last_profile(con)
-        if chosen is None:
-            return event_store.read_events(con, event_store.EventFilter(types=("none",)))
+        if chosen is None:  # nothing detected yet
+            from setori.detect.events import empty_events
+
+            return empty_events()
         where = event_store.EventFilter(tuple(types), chosen, tuple(mmsi), since, until, bbox)
         table = event_store.read_events(con, where)
     return table if include_hidden else default_view(table, chosen)
@@ -280,6 +282,7 @@ def map_html(
     settings: Settings | None = None,
 ) -> str:
     """A self-contained HTML map (works offline) of tracks and one profile's events."""
+    from setori.detect.events import empty_events
     from setori.export_map import render_map
     from setori.store import events as event_store
     from setori.store import queries
@@ -287,10 +290,9 @@ def map_html(
     where = queries.TrackFilter(tuple(mmsi), since, until, bbox)
     with open_store(db=db, settings=settings) as con:
         chosen = profile or event_store.last_profile(con)
-        event_where = event_store.EventFilter(
-            tuple(types), chosen or "none", tuple(mmsi), since, until, bbox
-        )
-        return render_map(queries.tracks(con, where), event_store.read_events(con, event_where))
+        event_where = event_store.EventFilter(tuple(types), chosen, tuple(mmsi), since, until, bbox)
+        found = event_store.read_events(con, event_where) if chosen else empty_events()
+        return render_map(queries.tracks(con, where), found)
 
 
 def load_lists(

@@ -187,3 +187,14 @@ def test_import_setori_and_the_cli_load_nothing_heavy() -> None:
 def test_detection_does_not_load_the_screening_stack() -> None:
     loaded = _loaded_after("import setori.pipeline, setori.detect.identity, setori.verbs")
     assert loaded & SCREENING == set()
+
+
+def test_events_and_map_before_any_detection_are_empty(tmp_path: Path) -> None:
+    from setori.demo import PACKAGED_SAMPLE
+    from setori.detect.events import EVENTS
+
+    db = tmp_path / "s.duckdb"
+    setori.ingest([PACKAGED_SAMPLE], db=db)
+    found = setori.events(db=db)
+    assert found.num_rows == 0 and found.schema.names == EVENTS.names
+    assert "<svg" in setori.map_html(db=db)
