@@ -142,6 +142,9 @@ def test_detect_counts_match_what_events_shows_and_say_the_profile(store: Path) 
     assert {e["profile"] for e in again} == {"dprk"}
     by_type = {t: sum(1 for e in again if e["type"] == t) for t in summary.shown}
     assert by_type == summary.shown  # what the last dprk run said it stored and shows
+    assert [e["id"] for e in again] == [e["id"] for e in events]  # same events, same order
+    starts = [e["start"] for e in again]
+    assert starts == sorted(starts)
 
 
 def test_summaries_use_singular_and_plural(tmp_path: Path) -> None:

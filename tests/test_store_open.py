@@ -220,3 +220,14 @@ def test_same_process_cannot_mix_read_and_write_connections(store: Path) -> None
         open_store(store),
     ):
         pass
+
+
+def test_readers_keep_result_order_and_writers_save_memory(tmp_path: Path) -> None:
+    """With ``preserve_insertion_order`` off, DuckDB 1.5.6 handed ``ORDER BY`` results to
+    Arrow out of order on a loaded machine (``setori events`` changed order between runs):
+    read-mode connections, which every export uses, keep it on."""
+    db = tmp_path / "s.duckdb"
+    with open_store(db, mode="create") as con:
+        assert con.sql("SELECT current_setting('preserve_insertion_order')").fetchone() == (False,)
+    with open_store(db) as con:
+        assert con.sql("SELECT current_setting('preserve_insertion_order')").fetchone() == (True,)
