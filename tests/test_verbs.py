@@ -198,3 +198,19 @@ def test_events_and_map_before_any_detection_are_empty(tmp_path: Path) -> None:
     found = setori.events(db=db)
     assert found.num_rows == 0 and found.schema.names == EVENTS.names
     assert "<svg" in setori.map_html(db=db)
+
+
+def test_the_cli_light_constants_equal_the_modules_they_stand_for() -> None:
+    """The CLI builds its choices without importing the heavy modules that define them."""
+    from setori import export, export_events
+    from setori.cli import options
+    from setori.detect import catalog, run
+    from setori.ingest import sources
+    from setori.store import decisions
+
+    assert options.TABLE_FORMATS == export.FORMATS
+    assert options.EVENT_FORMATS == export_events.FORMATS
+    assert options.INPUT_FORMATS == sources.FORMATS
+    assert options.DECISIONS == decisions.DECISIONS
+    assert tuple(run.DETECTORS) == catalog.PRIMARY_TYPES
+    assert catalog.EVENT_TYPES == run.EVENT_TYPES and catalog.PROFILES == run.PROFILES

@@ -6,18 +6,11 @@ import json
 
 import click
 
-from setori.cli.options import settings_of
+from setori.cli.options import format_option, settings_of
 
 
 @click.command("settings")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(("table", "json"), "table")
 def settings_command(fmt: str) -> None:
     """Print every setting: value, origin (default, environment, option) and meaning.
 

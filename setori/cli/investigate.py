@@ -8,11 +8,22 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from setori.cli import render
-from setori.cli.options import DECISIONS, db_option, plural, profile_option, settings_of
+from setori.cli.options import (
+    DECISIONS,
+    db_option,
+    format_option,
+    plural,
+    profile_option,
+    settings_of,
+)
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 @click.group(invoke_without_command=True)
@@ -64,10 +75,7 @@ def lists_load(paths: tuple[str, ...], db: Path | None, list_id: str | None) -> 
         )
 
 
-def _write_hits(table: object, fmt: str) -> None:
-    import pyarrow as pa
-
-    assert isinstance(table, pa.Table)
+def _write_hits(table: pa.Table, fmt: str) -> None:
     if fmt == "json":
         for row in table.to_pylist():
             row["query"], row["features"] = json.loads(row["query"]), json.loads(row["features"])
@@ -99,14 +107,7 @@ def _write_hits(table: object, fmt: str) -> None:
 @click.option("--flag", help="ISO code or country name.")
 @click.option("--limit", default=10, show_default=True, help="Hits per query.")
 @click.option("--all", "show_all", is_flag=True, help="Also show hits below the review band.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(("table", "json", "csv"), "table")
 def screen(
     db: Path | None, from_ais: bool, names: tuple[str, ...], schema: str, imo: str | None,
     mmsi: str | None, call_sign: str | None, flag: str | None, limit: int, show_all: bool,
@@ -168,15 +169,8 @@ def decide(
 @click.command()
 @click.argument("key")
 @db_option
-@profile_option("Events of this profile (default: the profile detected last).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@profile_option
+@format_option(("text", "json"), "text")
 def vessel(key: str, db: Path | None, profile: str | None, fmt: str) -> None:
     """One page on a vessel: identities over time, list hits with reasons, conflicts, events.
 

@@ -64,9 +64,13 @@ def mmsi_option(help_text: str = "Only this MMSI (repeatable).") -> Callable[[F]
     return click.option("--mmsi", type=int, multiple=True, help=help_text)
 
 
-def profile_option(help_text: str) -> Callable[[F], F]:
-    """``--profile gfw|dprk``."""
-    return click.option("--profile", type=click.Choice(PROFILES), help=help_text)
+def profile_option(func: F) -> F:
+    """``--profile gfw|dprk`` of a reading command (default: the profile detected last)."""
+    return click.option(
+        "--profile",
+        type=click.Choice(PROFILES),
+        help="Events of this profile (default: the profile detected last).",
+    )(func)
 
 
 def types_option(func: F) -> F:

@@ -271,7 +271,7 @@ def detect(
 @click.command()
 @db_option
 @types_option
-@profile_option("Events of this profile (default: the profile detected last).")
+@profile_option
 @mmsi_option("Only events involving this MMSI (repeatable).")
 @time_options
 @bbox_option
@@ -331,7 +331,7 @@ def events(
 @time_options
 @bbox_option
 @types_option
-@profile_option("Events of this profile (default: the profile detected last).")
+@profile_option
 @click.option(
     "-o",
     "--output",
