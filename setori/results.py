@@ -34,22 +34,29 @@ class IngestSummary:
 
 @dataclass(frozen=True, slots=True)
 class DetectSummary:
-    """Events a detection run stored, and how many the profile's default view shows.
+    """Events a detection run stored, and those the profile's default view shows.
 
-    ``counts`` is per event type, as stored; ``shown`` is what ``setori events`` (and
-    :func:`setori.events`) show by default for the profile: the ``gfw`` view hides
-    encounters in port, as Global Fishing Watch does. ``events`` is every stored event.
+    ``events`` is every stored event and ``counts`` their number per event type; ``view``
+    is what ``setori events`` (and :func:`setori.events`) show by default for the profile:
+    the ``gfw`` view hides encounters in port, as Global Fishing Watch does.
     """
 
     profile: str
     events: pa.Table
     counts: dict[str, int]
-    shown: dict[str, int]
+    view: pa.Table
+
+    @property
+    def shown(self) -> dict[str, int]:
+        """Per type, the events the default view shows."""
+        shown = Counter(self.view.column("type").to_pylist())
+        return {k: shown[k] for k in self.counts}
 
     @property
     def hidden(self) -> dict[str, int]:
         """Per type, events stored but hidden by the default view (``--all`` shows them)."""
-        return {k: n - self.shown.get(k, 0) for k, n in self.counts.items()}
+        shown = self.shown
+        return {k: n - shown[k] for k, n in self.counts.items()}
 
 
 @dataclass(frozen=True, slots=True)

@@ -223,19 +223,12 @@ def detect(
             max_rows=resolved.detect_rows,
             segment_rows=resolved.segment_rows,
         )
-    shown = default_view(found.events, profile)
     return DetectSummary(
         profile=profile,
         events=found.events,
         counts=found.counts,
-        shown={k: _count_type(shown, k) for k in found.counts},
+        view=default_view(found.events, profile),
     )
-
-
-def _count_type(table: pa.Table, event_type: str) -> int:
-    import pyarrow.compute as pc
-
-    return int(pc.sum(pc.equal(table.column("type"), event_type)).as_py() or 0)
 
 
 def events(
@@ -453,9 +446,7 @@ def _demo_events(found: DetectSummary, per_type: int = 3) -> pa.Table:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from setori.detect.context import default_view
-
-    shown = default_view(found.events, found.profile)
+    shown = found.view
     order = ("encounter", "loitering", "dark_rendezvous", "dark_approach", "port_visit", "gap",
              "identity", "zone_entry")  # fmt: skip
     parts = [shown.filter(pc.equal(shown.column("type"), t)).slice(0, per_type) for t in order]

@@ -93,9 +93,10 @@ def detect_counts(found: DetectSummary) -> None:
     table = Table(title=f"events found ({found.profile} profile)")
     for col in ("type", "stored", "shown by setori events"):
         table.add_column(col, justify="left" if col == "type" else "right")
+    shown = found.shown
     for name, n in found.counts.items():
-        table.add_row(name, f"{n:,}", f"{found.shown.get(name, 0):,}")
-    table.add_row("total", f"{sum(found.counts.values()):,}", f"{sum(found.shown.values()):,}")
+        table.add_row(name, f"{n:,}", f"{shown[name]:,}")
+    table.add_row("total", f"{sum(found.counts.values()):,}", f"{sum(shown.values()):,}")
     out = wide(80)
     out.print(table)
     hidden = {k: n for k, n in found.hidden.items() if n}
