@@ -2,13 +2,28 @@
 PYTHON ?= python3
 PIP = PIP_ROOT_USER_ACTION=ignore $(PYTHON) -m pip --disable-pip-version-check -q
 
-.PHONY: install install-test demo test test-fast lint typecheck pytest bench lock
+.PHONY: install install-test system-deps check-postgres demo test test-fast lint typecheck pytest bench lock
 
 # Installs are pinned by constraints.txt (every dependency of '.[test]', exact versions).
-install:
+install: system-deps
 	$(PIP) install -c constraints.txt -e .
 
-install-test:
+# Debian packages reports need: Noto CJK fonts (Latin, Hangul, Japanese in PDFs), Pango
+# (WeasyPrint) and poppler-utils (pdftoppm / pdftotext, which the report tests use).
+# Installed only when missing (needs root, as on the project's machines and CI).
+DEBIAN_PACKAGES = fonts-noto-cjk fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
+system-deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+# The workspace tests run on the real PostgreSQL too (tests/conftest.py: workspace_url).
+check-postgres:
+	@$(PYTHON) -c "$$PG_CHECK"
+
+install-test: system-deps
 	$(PIP) install -c constraints.txt -e '.[test]'
 
 # Refresh constraints.txt: pip resolves '.[test]' afresh (newest allowed versions, nothing
@@ -40,7 +55,7 @@ pytest:
 test-fast:
 	$(PYTHON) -m pytest -q -m "not slow"
 
-test: install-test lint typecheck pytest
+test: install-test check-postgres lint typecheck pytest
 
 # Every script in bench/ (helpers start with _); each prints a Markdown block for
 # bench/RESULTS.md. `make bench BENCH_ARGS=--quick` is a smoke run.
@@ -60,3 +75,17 @@ body = [f"{name}=={version}\n" for name, version in pins if name != "setori"]
 open(sys.argv[2], "w").write("".join(head + body))
 endef
 export LOCK_PY
+
+# Fails with one clear message when the PostgreSQL the workspace tests use does not answer.
+define PG_CHECK
+import os, sys
+import psycopg
+url = os.environ.get("SETORI_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+url = url.replace("postgresql+psycopg://", "postgresql://")
+try:
+    psycopg.connect(url, connect_timeout=5).close()
+except psycopg.Error as exc:
+    sys.exit(f"PostgreSQL does not answer at {url} (the workspace tests need it; "
+             f"set SETORI_TEST_POSTGRES to another URL): {exc}")
+endef
+export PG_CHECK

@@ -17,62 +17,39 @@ when called.
 
 from __future__ import annotations
 
-# Five verbs share their names with a package or module (setori.detect, .tracks, .ingest,
-# .screen, .demo). Importing those first binds them as attributes of ``setori``; the verbs
+from typing import TYPE_CHECKING
+
+# Six verbs share their names with a package or module (setori.detect, .tracks, .ingest,
+# .screen, .demo, .risk). Importing those first binds them as attributes of ``setori``; the verbs
 # imported next take the names over, and a later ``import setori.detect.run`` does not
 # rebind them (the package is already in ``sys.modules``), so ``setori.detect`` is always
-# the function. The five are light: empty package markers and a list of file names.
+# the function. The six are light: empty package markers and a list of file names.
 import setori.demo as _demo_module  # noqa: F401
 import setori.detect as _detect_package  # noqa: F401
 import setori.ingest as _ingest_package  # noqa: F401
+import setori.risk as _risk_package  # noqa: F401
 import setori.screen as _screen_package  # noqa: F401
 import setori.tracks as _tracks_package  # noqa: F401
-from setori.errors import SetoriError
-from setori.results import DemoReport, DetectSummary, IngestSummary, ListLoad
-from setori.settings import Settings
-from setori.verbs import (
-    Tracks,
-    decide,
-    demo,
-    detect,
-    events,
-    info,
-    ingest,
-    lists,
-    load_lists,
-    map_html,
-    open_store,
-    quarantine,
-    screen,
-    tracks,
-    vessel,
-    vessels,
-)
+from setori.errors import SetoriError as SetoriError
+from setori.results import DemoReport as DemoReport
+from setori.results import DetectSummary as DetectSummary
+from setori.results import IngestSummary as IngestSummary
+from setori.results import ListLoad as ListLoad
+from setori.settings import Settings as Settings
+from setori.verbs import *  # noqa: F403
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "DemoReport",
-    "DetectSummary",
-    "IngestSummary",
-    "ListLoad",
-    "SetoriError",
-    "Settings",
-    "Tracks",
-    "__version__",
-    "decide",
-    "demo",
-    "detect",
-    "events",
-    "info",
-    "ingest",
-    "lists",
-    "load_lists",
-    "map_html",
-    "open_store",
-    "quarantine",
-    "screen",
-    "tracks",
-    "vessel",
-    "vessels",
-]
+if not TYPE_CHECKING:  # at run time only: mypy reads the explicit re-exports above
+    import setori.verbs as _verbs
+
+    __all__ = [
+        "DemoReport",
+        "DetectSummary",
+        "IngestSummary",
+        "ListLoad",
+        "SetoriError",
+        "Settings",
+        "__version__",
+        *_verbs.__all__,
+    ]

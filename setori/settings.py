@@ -59,6 +59,22 @@ SETTINGS: tuple[Setting, ...] = (
         20_000_000,
         "most positions detect reads at once; a larger scope runs by time windows",
     ),
+    Setting(
+        "workspace",
+        str,
+        None,
+        "the workspace database (analysts, decisions, hits, cases): sqlite:///FILE or "
+        "postgresql://HOST/DB; default: a SQLite file beside the store (NAME.workspace.sqlite)",
+    ),
+    Setting(
+        "analyst", str, None, "who is working: recorded on every decision, case action and note"
+    ),
+    Setting(
+        "risk_weights",
+        Path,
+        None,
+        "a TOML file overriding the risk triage points (docs/risk.md); default: the built-in table",
+    ),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -74,6 +90,9 @@ class Settings:
     duckdb_memory: str = "1GB"
     segment_rows: int = 2_000_000
     detect_rows: int = 20_000_000
+    workspace: str | None = None
+    analyst: str | None = None
+    risk_weights: Path | None = None
     origins: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @classmethod

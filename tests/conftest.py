@@ -9,12 +9,15 @@ Fixture strategy:
 * ``tests/data/``: small real slices copied from it, for tests that must run in a plain
   clone (documented in tests/data/README.md). ``TESTS_DATA`` points there.
 * ``db``: a fresh store file in a temporary directory.
+* ``workspace_url``: an empty workspace database, once on SQLite and once on the real
+  PostgreSQL at 127.0.0.1:5432 (a schema per test, dropped at the end of the run).
 * ``slow`` marker: long end-to-end tests; ``make test-fast`` runs ``-m "not slow"``.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -63,3 +66,47 @@ def shared_data(request: pytest.FixtureRequest) -> Path:
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     return tmp_path / "test.duckdb"
+
+
+# --- The workspace database, on both backends --------------------------------------------
+#: The PostgreSQL every test machine runs (trust auth); ``SETORI_TEST_POSTGRES`` overrides.
+POSTGRES_URL = os.environ.get(
+    "SETORI_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+_RUN_TAG = f"setori_test_{os.getpid()}"
+
+
+@pytest.fixture(scope="session")
+def postgres_run() -> Iterator[Callable[[], str]]:
+    """Makes a fresh PostgreSQL schema per call (all named after this test run) and drops
+    every one of them at the end of the run: no table outlives the run."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(POSTGRES_URL)
+    made: list[str] = []
+
+    def new_schema() -> str:
+        name = f"{_RUN_TAG}_{len(made)}"
+        with engine.begin() as con:
+            con.exec_driver_sql(f'CREATE SCHEMA "{name}"')
+        made.append(name)
+        return f"{POSTGRES_URL}?options=-csearch_path%3D{name}"
+
+    try:
+        yield new_schema
+    finally:
+        with engine.begin() as con:
+            for name in made:
+                con.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def workspace_url(
+    request: pytest.FixtureRequest, tmp_path: Path, postgres_run: Callable[[], str]
+) -> str:
+    """An empty workspace URL: a SQLite file, then a fresh PostgreSQL schema (every
+    workspace test runs on both)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'ws.sqlite'}"
+    return postgres_run()

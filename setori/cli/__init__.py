@@ -1,6 +1,7 @@
 """The ``setori`` command line: a click group whose every command is one call of a verb.
 
-Commands live by concept (:mod:`.watch`, :mod:`.investigate`, :mod:`.demo`, :mod:`.admin`);
+Commands live by concept (:mod:`.watch`, :mod:`.investigate`, :mod:`.lists`, :mod:`.risk`,
+:mod:`.cases`, :mod:`.bundles`, :mod:`.report`, :mod:`.workspace`, :mod:`.demo`, :mod:`.admin`);
 shared options in :mod:`.options`, human-readable output in :mod:`.render`. Heavy libraries
 are imported inside the commands, so ``setori --help`` starts in a fraction of a second.
 """
@@ -13,7 +14,18 @@ import sys
 import click
 
 from setori import __version__
-from setori.cli import admin, demo, investigate, watch
+from setori.cli import (
+    admin,
+    bundles,
+    cases,
+    demo,
+    investigate,
+    lists,
+    report,
+    risk,
+    watch,
+    workspace,
+)
 from setori.errors import SetoriError
 from setori.settings import Settings
 
@@ -51,9 +63,11 @@ def cli(ctx: click.Context, log_level: str) -> None:
     ctx.obj = Settings.load()
 
 
-for _module in (watch, investigate, demo, admin):
+for _module in (watch, investigate, lists, risk, cases, report, bundles, workspace, demo, admin):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
+for _command in bundles.CASE_COMMANDS:
+    cases.case.add_command(_command)
 
 
 def main() -> None:

@@ -153,3 +153,20 @@ def output(path: Path | None) -> Iterator[BinaryIO]:
 def plural(n: int, word: str, many: str | None = None) -> str:
     """``1 hit``, ``2 hits``, ``1,204 vessels``."""
     return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
+def workspace_option(func: F) -> F:
+    """``--workspace URL``: the workspace database (default: beside the store)."""
+    return click.option(
+        "--workspace",
+        metavar="URL",
+        help="Workspace database: sqlite:///FILE or postgresql://HOST/DB "
+        "(default: $SETORI_WORKSPACE, else NAME.workspace.sqlite beside the store).",
+    )(func)
+
+
+def analyst_option(func: F) -> F:
+    """``--analyst NAME``: who is acting (default: the ``analyst`` setting)."""
+    return click.option(
+        "--analyst", metavar="NAME", help="Who is acting (default: $SETORI_ANALYST)."
+    )(func)

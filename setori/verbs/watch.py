@@ -1,68 +1,40 @@
-"""The typed verbs: setori's Python API. Every ``setori`` command is one call of one of these.
-
->>> import setori
->>> summary = setori.ingest(["ships.nmea"], db="ships.duckdb")
->>> setori.detect(db="ships.duckdb", profile="dprk").counts
->>> setori.events(db="ships.duckdb", types=["encounter"]).to_pylist()
->>> setori.tracks(db="ships.duckdb", mmsi=[538004030]).to_polars()
-
-Each verb opens the store for what it does (reading verbs never create one: a missing
-store is :class:`~setori.errors.StoreNotFoundError`), takes its settings from ``settings``
-(default :meth:`Settings.load`: ``SETORI_*`` variables, else defaults) with ``db`` given
-here winning, and returns Arrow tables or the small results of :mod:`setori.results`.
-Heavy libraries are imported inside the verbs, so ``import setori`` is quick.
-"""
+"""Watch verbs: ingest, info, tracks, vessels, quarantine, detect, events, map_html, demo."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from setori.errors import InputError
-from setori.results import DemoReport, DetectSummary, IngestSummary, ListLoad
+from setori.results import DemoReport, DetectSummary, IngestSummary
 from setori.settings import Settings
+from setori.verbs.common import BBox, DbPath, open_store, resolve_settings
+from setori.verbs.lists import load_lists
 
 if TYPE_CHECKING:
-    import duckdb
     import polars as pl
     import pyarrow as pa
 
     from setori.ingest.batch import IngestBatch
 
-DbPath = str | Path | None
-BBox = tuple[float, float, float, float]
-StoreMode = Literal["read", "write", "create"]
+__all__ = [
+    "BatchHook",
+    "Tracks",
+    "demo",
+    "detect",
+    "events",
+    "info",
+    "ingest",
+    "map_html",
+    "quarantine",
+    "tracks",
+    "vessels",
+]
+
 #: Called after each committed batch with (source, batch, rows added).
 BatchHook = Callable[[str, "IngestBatch", int], None]
-
-
-def resolve_settings(db: DbPath = None, settings: Settings | None = None) -> Settings:
-    """``settings`` (default: from the environment) with ``db``, when given, applied."""
-    base = settings if settings is not None else Settings.load()
-    return base.with_overrides(db=Path(db) if db is not None else None)
-
-
-@contextmanager
-def open_store(
-    *, db: DbPath = None, mode: StoreMode = "read", settings: Settings | None = None
-) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The store as a DuckDB connection for the block (see :func:`setori.store.db.open_store`).
-
-    Within the block, reference layers come from the ``shared_data`` setting (else from the
-    slices shipped in the package).
-    """
-    from setori.geo.reference import reference_data
-    from setori.store.db import open_store as _open_store
-
-    resolved = resolve_settings(db, settings)
-    with (
-        _open_store(resolved.db, mode=mode, memory_limit=resolved.duckdb_memory) as con,
-        reference_data(resolved.shared_data),
-    ):
-        yield con
 
 
 class Tracks:
@@ -286,122 +258,6 @@ def map_html(
         event_where = event_store.EventFilter(tuple(types), chosen, tuple(mmsi), since, until, bbox)
         found = event_store.read_events(con, event_where) if chosen else empty_events()
         return render_map(queries.tracks(con, where), found)
-
-
-def load_lists(
-    paths: Sequence[str | Path],
-    *,
-    db: DbPath = None,
-    list_id: str | None = None,
-    settings: Settings | None = None,
-) -> list[ListLoad]:
-    """Load (or update) sanctions lists: UN XML, OFAC CSV / XML, FtM JSON lines, a watchlist.
-
-    Every file is read to the end before anything is stored (a broken file raises
-    :class:`~setori.errors.ListFormatError` naming it); the store is created if missing.
-    """
-    from setori import investigate
-
-    with open_store(db=db, mode="create", settings=settings) as con:
-        return [
-            ListLoad(
-                list_id=found.list_id,
-                source=found.source,
-                version=found.version,
-                entities=diff.total,
-                added=len(diff.added),
-                removed=len(diff.removed),
-                changed=len(diff.changed),
-                problems=len(found.problems),
-            )
-            for found, diff in investigate.load_lists(con, list(paths), list_id=list_id)
-        ]
-
-
-def lists(*, db: DbPath = None, settings: Settings | None = None) -> list[dict[str, Any]]:
-    """The lists in the store: id, source, version, when loaded, entities by schema."""
-    from setori.store import lists as list_store
-
-    with open_store(db=db, settings=settings) as con:
-        return [list_store.list_info(con, lid) for lid in list_store.list_ids(con)]
-
-
-def screen(
-    *,
-    db: DbPath = None,
-    names: Sequence[str] = (),
-    schema: str = "Vessel",
-    imo: str | None = None,
-    mmsi: str | None = None,
-    call_sign: str | None = None,
-    flag: str | None = None,
-    from_ais: bool = False,
-    limit: int = 10,
-    alerts_only: bool = True,
-    settings: Settings | None = None,
-) -> pa.Table:
-    """Screen one query (names and identifiers) or every AIS identity against the lists.
-
-    Every hit carries its score, band (strong / review / none), the analysts' decision and
-    each feature's contribution in words (``features``, JSON). ``alerts_only`` keeps hits in
-    an alerting band or with a decision.
-    """
-    from setori import investigate
-    from setori.screen.model import Query
-
-    if not from_ais and not (names or imo or mmsi or call_sign):
-        raise InputError("nothing to screen: give from_ais, or names / imo / mmsi / call_sign")
-    with open_store(db=db, settings=settings) as con:
-        screener = investigate.build_screener(con)
-        queries = (
-            investigate.ais_queries(con)
-            if from_ais
-            else [
-                Query(
-                    schema=schema,  # type: ignore[arg-type]
-                    names=tuple(names),
-                    imo=imo,
-                    mmsi=mmsi,
-                    call_sign=call_sign,
-                    flag=flag,
-                    ref="cli",
-                )
-            ]
-        )
-        return investigate.screen(screener, queries, limit=limit, alerts_only=alerts_only)
-
-
-def decide(
-    query_key: str,
-    entity_id: str,
-    decision: str,
-    *,
-    db: DbPath = None,
-    analyst: str | None = None,
-    note: str | None = None,
-    settings: Settings | None = None,
-) -> None:
-    """Record an analyst's decision on a hit: ``confirmed`` or ``dismissed``; it sticks."""
-    from setori.store import decisions as decision_store
-
-    with open_store(db=db, mode="write", settings=settings) as con:
-        decision_store.record(con, query_key, entity_id, decision, analyst=analyst, note=note)
-
-
-def vessel(
-    key: str, *, db: DbPath = None, profile: str | None = None, settings: Settings | None = None
-) -> dict[str, Any]:
-    """One page on a vessel (MMSI, IMO or broadcast name): identities over time, list hits
-    with reasons, identity conflicts, and the events of one profile (default: the last run).
-    """
-    from setori import investigate
-    from setori.store import events as event_store
-
-    with open_store(db=db, settings=settings) as con:
-        chosen = profile or event_store.last_profile(con)
-        page = investigate.vessel_page(con, key, profile=chosen or "none")
-    page["profile"] = chosen
-    return page
 
 
 def demo(

@@ -1,0 +1,1 @@
+"""Risk triage: additive, explained scores of events and vessels (docs/risk.md)."""
