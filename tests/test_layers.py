@@ -16,6 +16,7 @@ PACKAGE = Path(__file__).parent.parent / "setori"
 LAYER_OF = {
     "setori.errors": "base",
     "setori.settings": "base",
+    "setori.canonical": "base",
     "setori.schema": "base",
     "setori.ids": "reference",
     "setori.results": "base",

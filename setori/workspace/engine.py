@@ -8,7 +8,6 @@ locked" half-way. PostgreSQL is used as is (``postgresql://`` URLs run on psycop
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,11 +31,6 @@ def default_url(store: Path) -> str:
 def utc_now() -> str:
     """Now as ISO 8601 UTC text to the microsecond (the workspace's time format)."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def canonical_json(value: Any) -> str:
-    """JSON with sorted keys and no spaces: the same text for the same value, everywhere."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,7 +54,7 @@ hits = sa.Table(
     sa.Column("features", sa.Text, nullable=False),  # JSON: per-feature reasons
     sa.Column("entity", sa.Text, nullable=False),  # JSON: the listed entity as matched
     sa.Column("created_at", Time, nullable=False),
-    sa.Column("created_by", sa.String(200), sa.ForeignKey("analysts.name"), nullable=False),
+    sa.Column("created_by", sa.String(200), sa.ForeignKey("analysts.name")),  # null: by screening
     sa.Index("ix_hits_query_entity", "query_key", "entity_id"),
 )
 

@@ -52,7 +52,8 @@ def upgrade() -> None:
         sa.Column("features", sa.Text, nullable=False),
         sa.Column("entity", sa.Text, nullable=False),
         sa.Column("created_at", _TIME, nullable=False),
-        sa.Column("created_by", sa.String(200), sa.ForeignKey("analysts.name"), nullable=False),
+        # created_by null: stored by screening, not by an analyst
+        sa.Column("created_by", sa.String(200), sa.ForeignKey("analysts.name")),
     )
     op.create_index("ix_hits_query_entity", "hits", ["query_key", "entity_id"])
     op.create_table(
