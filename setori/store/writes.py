@@ -19,10 +19,20 @@ import pyarrow.compute as pc
 
 from setori.store.db import transaction
 
-_STATIC_CONTENT = (
-    "mmsi, epoch_ms(ts), msg_type, part, imo, name, call_sign, ship_type, to_bow_m, to_stern_m, "
-    "to_port_m, to_starboard_m, length_m, beam_m, draught_m, destination, epoch_ms(eta)"
-)
+_STATIC_FIELDS = (
+    "mmsi", "ts", "msg_type", "part", "imo", "name", "call_sign", "ship_type", "to_bow_m",
+    "to_stern_m", "to_port_m", "to_starboard_m", "length_m", "beam_m", "draught_m",
+    "destination", "eta",
+)  # fmt: skip
+_STATIC_CONTENT = ", ".join(f"epoch_ms({f})" if f in ("ts", "eta") else f for f in _STATIC_FIELDS)
+#: A static report's id: the md5 of its content as a JSON array, so a null keeps its place
+#: (``[10,null]`` and ``[null,10]`` differ) and a ``|`` inside a name cannot shift fields.
+STATIC_ID_SQL = f"md5(json_array({_STATIC_CONTENT}))"
+#: The id stores written before 2026-12 hold: ``concat_ws`` skips nulls, so reports whose
+#: non-null fields read the same in order collided. Still matched (with the whole content
+#: compared) so that re-reading a source into such a store adds nothing twice.
+LEGACY_STATIC_ID_SQL = f"md5(concat_ws('|', {_STATIC_CONTENT}))"
+_SAME_CONTENT = " AND ".join(f"s.{f} IS NOT DISTINCT FROM b.{f}" for f in _STATIC_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +77,15 @@ def _insert_statics(con: duckdb.DuckDBPyConnection, statics: pa.Table) -> int:
     con.register("_batch_sta", statics)
     con.sql(
         f"""CREATE OR REPLACE TEMP TABLE _new_sta AS
-        SELECT * FROM (
-            SELECT md5(concat_ws('|', {_STATIC_CONTENT})) AS static_id, *
+        SELECT * EXCLUDE (legacy_id) FROM (
+            SELECT {STATIC_ID_SQL} AS static_id, {LEGACY_STATIC_ID_SQL} AS legacy_id, *
             FROM _batch_sta
             QUALIFY row_number() OVER (PARTITION BY static_id ORDER BY line_no) = 1) b
         WHERE NOT EXISTS (
-            SELECT 1 FROM statics s WHERE s.static_id = b.static_id AND s.mmsi = b.mmsi)"""
+            SELECT 1 FROM statics s WHERE s.static_id = b.static_id AND s.mmsi = b.mmsi)
+        AND NOT EXISTS (
+            SELECT 1 FROM statics s
+            WHERE s.static_id = b.legacy_id AND s.mmsi = b.mmsi AND {_SAME_CONTENT})"""
     )
     con.unregister("_batch_sta")
     con.sql("INSERT INTO statics SELECT * FROM _new_sta")
