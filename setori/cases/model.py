@@ -101,3 +101,41 @@ class Case:
     created_by: str
     evidence: tuple[EvidenceItem, ...] = ()
     log: tuple[LogRecord, ...] = ()
+
+
+def evidence_item(
+    *,
+    kind: EvidenceKind,
+    name: str,
+    media_type: str,
+    content: bytes,
+    added_at: str,
+    added_by: str,
+    meta: Mapping[str, Any] | None = None,
+) -> EvidenceItem:
+    """An evidence item for ``content``: its SHA-256 and id (the first 16 hex digits)."""
+    digest = sha256_hex(content)
+    return EvidenceItem(
+        digest[:16], kind, name, media_type, digest, content, added_at, added_by, dict(meta or {})
+    )
+
+
+def json_evidence(
+    value: Mapping[str, Any],
+    *,
+    kind: EvidenceKind,
+    name: str,
+    added_at: str,
+    added_by: str,
+    meta: Mapping[str, Any] | None = None,
+) -> EvidenceItem:
+    """An evidence item whose content is ``value`` as canonical JSON."""
+    return evidence_item(
+        kind=kind,
+        name=name,
+        media_type="application/json",
+        content=canonical_bytes(dict(value)),
+        added_at=added_at,
+        added_by=added_by,
+        meta=meta,
+    )
