@@ -34,6 +34,7 @@ def test_all_members_exist_and_are_pinned() -> None:
             "open_store",
             "open_workspace",
             "quarantine",
+            "risk",
             "screen",
             "tracks",
             "vessel",

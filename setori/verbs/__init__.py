@@ -46,6 +46,7 @@ __all__ = [
     "open_store",
     "open_workspace",
     "quarantine",
+    "risk",
     "screen",
     "tracks",
     "vessel",

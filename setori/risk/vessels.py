@@ -1,0 +1,77 @@
+"""A vessel's score over a window: its attributes once, its best list hit, and its
+highest-scoring events.
+
+* Attributes (``dprk_identity``, ``missing_imo``) and the best stored list hit
+  (``list_hit_strong`` / ``list_hit_review``) count once.
+* Of the events it takes part in, the ``vessel_max_events`` highest-scoring count (a busy
+  harbour tug with fifty in-port encounters does not outrank a tanker with one dark
+  meeting at sea); an event counts with every reason of its breakdown except those about
+  the vessel's own identity (``dprk_vessel``, ``identity_finding``), which its attributes
+  and its own identity events already count. Events whose remaining points are not
+  positive do not count.
+
+The breakdown lists every counted reason (each with its ``event_id``, ``hit_id`` or
+``attribute``); the score is their sum.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from setori.risk.attributes import VesselFacts
+from setori.risk.model import EventScore, Reason, VesselScore
+from setori.risk.weights import RiskWeights, default_weights
+
+#: Event reasons a vessel's own attributes already count.
+SELF_COUNTED = ("dprk_vessel", "identity_finding")
+
+
+def attribute_reasons(fact: VesselFacts, weights: RiskWeights) -> list[Reason]:
+    """The reasons of a vessel's attributes and best list hit."""
+    out = []
+    if fact.dprk:
+        text = "; ".join(fact.dprk)
+        out.append(Reason(weights.pts("dprk_identity"), "dprk_identity", text, attribute="dprk"))
+    if fact.hit is not None:
+        hit = fact.hit
+        rule = f"list_hit_{hit.band}"
+        text = f"{hit.band} hit on {hit.caption} ({hit.list_id}, score {hit.score:.2f})"
+        out.append(Reason(weights.pts(rule), rule, text, hit_id=hit.hit_id))
+    if fact.missing_imo is not None:
+        out.append(
+            Reason(weights.pts("missing_imo"), "missing_imo", fact.missing_imo, attribute="imo")
+        )
+    return [r for r in out if r.points != 0]
+
+
+def own_part(event: EventScore, mmsi: int) -> tuple[Reason, ...]:
+    """The reasons of ``event`` that count for vessel ``mmsi``."""
+    return tuple(r for r in event.breakdown if not (r.rule in SELF_COUNTED and r.mmsi == mmsi))
+
+
+def score_vessels(
+    events: Sequence[EventScore],
+    facts: Mapping[int, VesselFacts],
+    *,
+    mmsis: Iterable[int] = (),
+    weights: RiskWeights | None = None,
+) -> list[VesselScore]:
+    """Every vessel of ``events``, ``facts`` and ``mmsis`` scored, highest score first
+    (ties: more events first, then MMSI)."""
+    weights = weights or default_weights()
+    keep = int(weights.limit("vessel_max_events"))
+    by_vessel: dict[int, list[tuple[int, EventScore, tuple[Reason, ...]]]] = {}
+    for event in events:
+        for mmsi in event.mmsi:
+            part = own_part(event, mmsi)
+            by_vessel.setdefault(mmsi, []).append((sum(r.points for r in part), event, part))
+    everyone = sorted(set(by_vessel) | set(facts) | {int(m) for m in mmsis})
+    scores = []
+    for mmsi in everyone:
+        fact = facts.get(mmsi, VesselFacts(mmsi=mmsi))
+        mine = by_vessel.get(mmsi, [])
+        best = sorted(mine, key=lambda t: (-t[0], t[1].start, t[1].event_id))[:keep]
+        counted = [r for points, _, part in best if points > 0 for r in part]
+        breakdown = (*attribute_reasons(fact, weights), *counted)
+        scores.append(VesselScore(mmsi, tuple(breakdown), events=len(mine), name=fact.name))
+    return sorted(scores, key=lambda v: (-v.score, -v.events, v.mmsi))
