@@ -29,6 +29,7 @@ def test_all_members_exist_and_are_pinned() -> None:
             "info",
             "ingest",
             "lists",
+            "lists_history",
             "load_lists",
             "map_html",
             "open_store",

@@ -1,16 +1,22 @@
-"""Sanctions lists in the store: one row per list, its entities as FtM JSON, atomic updates.
+"""Sanctions lists in the store: every loaded version kept, its entities as FtM JSON.
 
-Tables (docs/lists.md, "Versions and updates"):
+Tables (docs/lists.md, "Versions and history"):
 
-* ``lists``          list_id, source, version, loaded_at, counts (JSON: entities by schema),
-                     meta (JSON: format, published, file date, digest, flagged values)
+* ``lists``          one row per list version: list_id, source, version, loaded_at, counts
+                     (JSON: entities by schema), meta (JSON: format, published, file date,
+                     file digest, flagged values, ``entities_digest``, the list's own
+                     ``label``)
 * ``list_entities``  list_id, version, entity_id, schema, caption, entity (FtM JSON),
                      content_hash (sha256 of the entity's canonical JSON)
 
-:func:`replace_list` swaps a list's entities for a new version in one transaction and
-returns what changed (:class:`ListDiff`); a failure part-way (a broken file, a duplicate
-id) leaves the previous version whole. Only these two tables are written: analysts'
-decisions live in their own table and survive every update.
+:func:`add_version` stores a new version in one transaction and returns what changed
+against the current one (:class:`ListDiff`); a failure part-way (a broken file, a
+duplicate id) leaves the stored versions as they were, and content identical to the
+current version adds nothing. The **current** version of a list is the one loaded last:
+:func:`list_ids`, :func:`list_info` and :func:`iter_entities` read it (the screener sees
+nothing else), while ``version=`` / :func:`entity_at` / :func:`list_history` reach every
+stored one, so a hit can be shown again exactly as it was made. Only these two tables are
+written: analysts' decisions live elsewhere and survive every update.
 
 Callers pass plain JSON (dicts in FtM form); this module imports nothing of setori's
 domain packages.
@@ -22,7 +28,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import islice
 from typing import Any
 
@@ -74,7 +80,7 @@ def content_hash(entity: Mapping[str, Any]) -> str:
     return hashlib.sha256(_canonical_json(entity).encode("utf-8")).hexdigest()
 
 
-def replace_list(
+def add_version(
     con: duckdb.DuckDBPyConnection,
     *,
     list_id: str,
@@ -83,30 +89,112 @@ def replace_list(
     counts: Mapping[str, int],
     entities: Iterable[Mapping[str, Any]],
     meta: Mapping[str, Any] | None = None,
+    reserved: Mapping[str, str] | None = None,
 ) -> ListDiff:
-    """Make ``entities`` (FtM dicts, optional ``caption``) the current content of ``list_id``.
+    """Store ``entities`` (FtM dicts, optional ``caption``) as the newest version of ``list_id``.
 
-    Runs in one transaction: the entities stream into a staging table in batches, the
-    diff against the stored version is computed, then the list's rows are swapped.
+    Runs in one transaction: the entities stream into a staging table in batches and the
+    diff against the current version is computed. Content identical to the current version
+    (same :func:`entities_digest`) adds nothing and returns a diff with no changes and
+    ``old_version == new_version``. Otherwise the entities are kept as a new version, named
+    ``version`` (the list's own label) or, when that name is already taken by other content,
+    ``"{version} (2)"``, ``"{version} (3)"`` ... ``reserved`` maps version names known
+    elsewhere (the workspace's ``list_versions``) to their digests, so a name is never
+    given to two contents. Earlier versions are kept whole.
     """
     ensure_tables(con)
     with transaction(con):
         _stage(con, list_id, entities)
-        diff = _diff(con, list_id, version)
-        con.execute("DELETE FROM list_entities WHERE list_id = ?", [list_id])
+        digest = _stage_digest(con)
+        current = _current_version(con, list_id)
+        if current is not None and _version_digest(con, list_id, current) == digest:
+            con.sql("DROP TABLE _list_stage")
+            return _unchanged(con, list_id, current)
+        name = _version_name(con, list_id, version, digest, reserved or {})
+        diff = _diff(con, list_id, current, name)
         con.execute(
             "INSERT INTO list_entities SELECT ?, ?, entity_id, schema, caption, entity::JSON,"
             " content_hash FROM _list_stage",
-            [list_id, version],
+            [list_id, name],
         )
-        con.execute("DELETE FROM lists WHERE list_id = ?", [list_id])
         con.execute(
             "INSERT INTO lists VALUES (?, ?, ?, ?, ?, ?)",
-            [list_id, source, version, datetime.now(UTC), json.dumps(dict(counts)),
-             json.dumps(dict(meta or {}), default=str)],
+            [list_id, source, name, _next_loaded_at(con, list_id), json.dumps(dict(counts)),
+             json.dumps({**dict(meta or {}), "entities_digest": digest, "label": version},
+                        default=str)],
         )  # fmt: skip
         con.sql("DROP TABLE _list_stage")
     return diff
+
+
+#: The name of :func:`add_version` before lists kept their versions (it now adds one).
+replace_list = add_version
+
+
+def entities_digest(content_hashes: Iterable[str]) -> str:
+    """sha256 over the sorted content hashes, each followed by a newline: one list
+    version's content, whatever file it came from (the workspace's ``list_versions.digest``).
+    """
+    text = "".join(f"{h}\n" for h in sorted(content_hashes))
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+_DIGEST_SQL = "sha256(coalesce(string_agg(content_hash || chr(10), '' ORDER BY content_hash), ''))"
+
+
+def _stage_digest(con: duckdb.DuckDBPyConnection) -> str:
+    row = con.sql(f"SELECT {_DIGEST_SQL} FROM _list_stage").fetchone()
+    return str(row[0]) if row else entities_digest(())
+
+
+def _version_digest(con: duckdb.DuckDBPyConnection, list_id: str, version: str) -> str:
+    row = con.execute(
+        f"SELECT {_DIGEST_SQL} FROM list_entities WHERE list_id = ? AND version = ?",
+        [list_id, version],
+    ).fetchone()
+    return str(row[0]) if row else entities_digest(())
+
+
+def _current_version(con: duckdb.DuckDBPyConnection, list_id: str) -> str | None:
+    row = con.execute(
+        "SELECT version FROM lists WHERE list_id = ? ORDER BY loaded_at DESC LIMIT 1", [list_id]
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
+def _version_name(
+    con: duckdb.DuckDBPyConnection,
+    list_id: str,
+    label: str,
+    digest: str,
+    reserved: Mapping[str, str],
+) -> str:
+    taken = {
+        str(r[0])
+        for r in con.execute("SELECT version FROM lists WHERE list_id = ?", [list_id]).fetchall()
+    }
+    number = 1
+    while True:
+        name = label if number == 1 else f"{label} ({number})"
+        if name not in taken and reserved.get(name, digest) == digest:
+            return name
+        number += 1
+
+
+def _next_loaded_at(con: duckdb.DuckDBPyConnection, list_id: str) -> datetime:
+    """Now, or just after the list's newest version if the clock says otherwise (the
+    current version is the one loaded last)."""
+    now = datetime.now(UTC)
+    row = con.execute("SELECT max(loaded_at) FROM lists WHERE list_id = ?", [list_id]).fetchone()
+    last = row[0] if row else None
+    return max(now, last + timedelta(microseconds=1)) if last is not None else now
+
+
+def _unchanged(con: duckdb.DuckDBPyConnection, list_id: str, version: str) -> ListDiff:
+    row = con.execute(
+        "SELECT count(*) FROM list_entities WHERE list_id = ? AND version = ?", [list_id, version]
+    ).fetchone()
+    return ListDiff(list_id, version, version, (), (), (), int(row[0]) if row else 0)
 
 
 def _stage(
@@ -145,12 +233,13 @@ def _row(list_id: str, entity: Mapping[str, Any]) -> dict[str, str | None]:
     }  # fmt: skip
 
 
-def _diff(con: duckdb.DuckDBPyConnection, list_id: str, version: str) -> ListDiff:
-    old = con.execute("SELECT version FROM lists WHERE list_id = ?", [list_id]).fetchone()
+def _diff(
+    con: duckdb.DuckDBPyConnection, list_id: str, old_version: str | None, version: str
+) -> ListDiff:
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _list_old AS SELECT entity_id, content_hash"
-        " FROM list_entities WHERE list_id = ?",
-        [list_id],
+        " FROM list_entities WHERE list_id = ? AND version = ?",
+        [list_id, old_version],
     )
     ids = {
         "added": "SELECT s.entity_id FROM _list_stage s ANTI JOIN _list_old o USING (entity_id)",
@@ -165,47 +254,152 @@ def _diff(con: duckdb.DuckDBPyConnection, list_id: str, version: str) -> ListDif
     ).fetchone()
     con.sql("DROP TABLE _list_old")
     return ListDiff(
-        list_id, old[0] if old else None, version,
+        list_id, old_version, version,
         found["added"], found["removed"], found["changed"], int(same[0]) if same else 0,
     )  # fmt: skip
 
 
-def list_info(con: duckdb.DuckDBPyConnection, list_id: str) -> dict[str, Any]:
-    """The ``lists`` row of ``list_id`` with its JSON decoded."""
-    ensure_tables(con)
-    row = con.execute(
-        "SELECT list_id, source, version, loaded_at, counts, meta FROM lists WHERE list_id = ?",
-        [list_id],
-    ).fetchone()
-    if row is None:
-        raise NotFoundError(f"list {list_id!r} is not in the store; load it first")
-    keys = ("list_id", "source", "version", "loaded_at", "counts", "meta")
-    info = dict(zip(keys, row, strict=True))
-    info["counts"], info["meta"] = json.loads(row[4]), json.loads(row[5] or "{}")
-    return info
+# --- reading: the current version by default, any stored version on request -------------
 
 
 def list_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The ids of the lists in the store."""
     ensure_tables(con)
-    return [r[0] for r in con.sql("SELECT list_id FROM lists ORDER BY list_id").fetchall()]
+    return [r[0] for r in con.sql("SELECT DISTINCT list_id FROM lists ORDER BY list_id").fetchall()]
+
+
+def list_info(
+    con: duckdb.DuckDBPyConnection, list_id: str, *, version: str | None = None
+) -> dict[str, Any]:
+    """The ``lists`` row of ``list_id``'s current version (the one loaded last), or of
+    ``version``, with its JSON decoded, plus ``versions`` (how many are stored)."""
+    ensure_tables(con)
+    rows = _version_rows(con, list_id)
+    if not rows:
+        raise NotFoundError(f"list {list_id!r} is not in the store; load it first")
+    if version is None:
+        return {**rows[-1], "versions": len(rows)}
+    for row in rows:
+        if row["version"] == version:
+            return {**row, "versions": len(rows)}
+    known = ", ".join(repr(r["version"]) for r in rows)
+    raise NotFoundError(f"list {list_id!r} has no version {version!r}; stored: {known}")
+
+
+def list_versions(con: duckdb.DuckDBPyConnection, list_id: str) -> list[dict[str, Any]]:
+    """Every stored version of ``list_id``, oldest first (the last is the current one)."""
+    ensure_tables(con)
+    rows = _version_rows(con, list_id)
+    if not rows:
+        raise NotFoundError(f"list {list_id!r} is not in the store; load it first")
+    return rows
+
+
+def _version_rows(con: duckdb.DuckDBPyConnection, list_id: str) -> list[dict[str, Any]]:
+    keys = ("list_id", "source", "version", "loaded_at", "counts", "meta")
+    found = con.execute(
+        "SELECT list_id, source, version, loaded_at, counts, meta FROM lists"
+        " WHERE list_id = ? ORDER BY loaded_at",
+        [list_id],
+    ).fetchall()
+    rows = []
+    for row in found:
+        info = dict(zip(keys, row, strict=True))
+        info["counts"], info["meta"] = json.loads(row[4]), json.loads(row[5] or "{}")
+        rows.append(info)
+    return rows
+
+
+def current_version(con: duckdb.DuckDBPyConnection, list_id: str) -> str:
+    """The version of ``list_id`` that readers see: the one loaded last."""
+    ensure_tables(con)
+    found = _current_version(con, list_id)
+    if found is None:
+        raise NotFoundError(f"list {list_id!r} is not in the store; load it first")
+    return found
+
+
+def list_history(con: duckdb.DuckDBPyConnection, list_id: str) -> list[dict[str, Any]]:
+    """Each stored version of ``list_id``, oldest first: ``version``, ``loaded_at``,
+    ``source``, ``entities``, ``added`` / ``removed`` / ``changed`` (against the version
+    before it; the first version adds everything), ``digest`` (:func:`entities_digest`)
+    and ``current`` (whether readers see it)."""
+    rows = list_versions(con, list_id)
+    history, previous = [], None
+    for row in rows:
+        counts = _compare(con, list_id, previous, row["version"])
+        history.append({
+            "list_id": list_id, "version": row["version"], "loaded_at": row["loaded_at"],
+            "source": row["source"], **counts,
+            "digest": row["meta"].get("entities_digest")
+            or _version_digest(con, list_id, row["version"]),
+            "current": row is rows[-1],
+        })  # fmt: skip
+        previous = row["version"]
+    return history
+
+
+def _compare(
+    con: duckdb.DuckDBPyConnection, list_id: str, old: str | None, new: str
+) -> dict[str, int]:
+    row = con.execute(
+        """SELECT count(n.entity_id),
+                  count(*) FILTER (WHERE o.entity_id IS NULL),
+                  count(*) FILTER (WHERE n.entity_id IS NULL),
+                  count(*) FILTER (WHERE n.content_hash <> o.content_hash)
+           FROM (SELECT entity_id, content_hash FROM list_entities
+                 WHERE list_id = $l AND version = $new) n
+           FULL OUTER JOIN (SELECT entity_id, content_hash FROM list_entities
+                 WHERE list_id = $l AND version = $old) o USING (entity_id)""",
+        {"l": list_id, "new": new, "old": old},
+    ).fetchone()
+    assert row is not None  # an aggregate always returns a row
+    return dict(zip(("entities", "added", "removed", "changed"), map(int, row), strict=True))
 
 
 def iter_entities(
-    con: duckdb.DuckDBPyConnection, list_id: str, *, schemata: Iterable[str] | None = None
+    con: duckdb.DuckDBPyConnection,
+    list_id: str,
+    *,
+    schemata: Iterable[str] | None = None,
+    version: str | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Stream the stored entities of ``list_id`` as FtM dicts (with ``caption``)."""
+    """Stream the entities of ``list_id`` as FtM dicts (with ``caption``), by id: those of
+    the current version, or of ``version`` (a stored version; else :class:`NotFoundError`)."""
     ensure_tables(con)
+    if version is None:
+        version = _current_version(con, list_id)
+        if version is None:
+            return
+    else:
+        list_info(con, list_id, version=version)  # names a missing list or version
     wanted = list(schemata) if schemata is not None else None
     cursor = con.cursor()
     cursor.execute(
-        "SELECT entity, caption FROM list_entities WHERE list_id = ?"
+        "SELECT entity, caption FROM list_entities WHERE list_id = ? AND version = ?"
         " AND (? IS NULL OR list_contains(?, schema)) ORDER BY entity_id",
-        [list_id, wanted, wanted],
+        [list_id, version, wanted, wanted],
     )
     while rows := cursor.fetchmany(BATCH_ROWS):
         for entity, caption in rows:
             yield {**json.loads(entity), "caption": caption}
+
+
+def entity_at(
+    con: duckdb.DuckDBPyConnection, list_id: str, version: str, entity_id: str
+) -> dict[str, Any]:
+    """The entity ``entity_id`` exactly as version ``version`` of ``list_id`` held it (FtM
+    dict with ``caption`` and ``content_hash``): how a stored hit is shown again."""
+    ensure_tables(con)
+    row = con.execute(
+        "SELECT entity, caption, content_hash FROM list_entities"
+        " WHERE list_id = ? AND version = ? AND entity_id = ?",
+        [list_id, version, entity_id],
+    ).fetchone()
+    if row is None:
+        list_info(con, list_id, version=version)  # names a missing list or version
+        raise NotFoundError(f"list {list_id!r} version {version!r} holds no entity {entity_id!r}")
+    return {**json.loads(row[0]), "caption": row[1], "content_hash": row[2]}
 
 
 def _canonical_json(entity: Mapping[str, Any]) -> str:

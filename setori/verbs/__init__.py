@@ -41,6 +41,7 @@ __all__ = [
     "info",
     "ingest",
     "lists",
+    "lists_history",
     "load_lists",
     "map_html",
     "open_store",

@@ -18,7 +18,7 @@ Example::
 from __future__ import annotations
 
 from setori.screen.lists.base import FORMATS, ListFormat, ListFormatError, LoadedList, Problem
-from setori.screen.lists.detect import detect_format, load_list
+from setori.screen.lists.detect import detect_format, load_list, load_lists
 
 __all__ = [
     "FORMATS",
@@ -28,4 +28,5 @@ __all__ = [
     "Problem",
     "detect_format",
     "load_list",
+    "load_lists",
 ]

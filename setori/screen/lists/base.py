@@ -77,6 +77,7 @@ class LoadedList:
     counts: Mapping[str, int]  # entities by FtM schema
     problems: tuple[Problem, ...]
     reader: Reader = field(repr=False)
+    files: tuple[Path, ...] = ()  # every file read (an OFAC CSV set: sdn.csv and companions)
 
     def entities(self) -> Iterator[EntityProxy]:
         """Stream the list's entities again (bounded memory: the file is re-read)."""
@@ -93,6 +94,7 @@ class LoadedList:
             "list_id": self.list_id, "format": self.fmt, "path": str(self.path),
             "source": self.source, "version": self.version, "published": self.published,
             "file_date": self.file_date, "digest": self.digest, "counts": dict(self.counts),
+            "files": [str(f) for f in self.files or (self.path,)],
             "problems": len(self.problems),
             "flagged": [asdict(p) for p in self.problems],
         }  # fmt: skip

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,10 +55,40 @@ _PROGRAM_SPLIT = re.compile(r"\]\s*\[")
 Row = tuple[int, list[str]]  # (line number, fields)
 
 
-def files_of(path: Path) -> list[Path]:
-    """``sdn.csv`` and whichever of its companion files sit next to it."""
+def files_of(path: Path, companions: Mapping[str, Path] | None = None) -> list[Path]:
+    """``sdn.csv`` and its companion files: those given in ``companions`` (by kind, the
+    standard file name: ``add.csv``, ``alt.csv``, ``sdn_comments.csv``), else whichever
+    sit next to it under their standard names."""
     sdn = path / "sdn.csv" if path.is_dir() else path
-    return [sdn, *(p for name in AUX_WIDTHS if (p := sdn.with_name(name)).is_file())]
+    given = dict(companions or {})
+    found = {name: given.get(name, sdn.with_name(name)) for name in AUX_WIDTHS}
+    return [sdn, *(p for name, p in found.items() if name in given or p.is_file())]
+
+
+def companion_kind(path: Path) -> str | None:
+    """Which companion of ``sdn.csv`` ``path`` is (``add.csv``, ``alt.csv``,
+    ``sdn_comments.csv``), by its name or else by the shape of its first row; None if none.
+
+    Shapes (no header in the legacy set): ``add.csv`` 6 fields, ent_num and add_num numbers;
+    ``alt.csv`` 5 fields, ent_num and alt_num numbers, alt_type aka / fka / nka;
+    ``sdn_comments.csv`` 2 fields, ent_num a number.
+    """
+    if path.name.lower() in AUX_WIDTHS:
+        return path.name.lower()
+    try:
+        with path.open(newline="", encoding="utf-8", errors="replace") as fh:
+            first = next(csv.reader(fh), [])
+    except (OSError, csv.Error):
+        return None
+    fields = [f.strip() for f in first]
+    numbered = len(fields) >= 2 and fields[0].isdigit()
+    if numbered and len(fields) == 6 and fields[1].isdigit():
+        return "add.csv"
+    if numbered and len(fields) == 5 and fields[1].isdigit() and fields[2].lower() in ALT_PROPS:
+        return "alt.csv"
+    if numbered and len(fields) == 2:
+        return "sdn_comments.csv"
+    return None
 
 
 def rows(path: Path, width: int) -> Iterator[Row]:
@@ -125,10 +155,17 @@ class _AuxFile:
         return self.pending
 
 
-def read(path: Path, tally: Tally) -> Iterator[EntityProxy]:
-    """Stream entities and Sanctions from an OFAC CSV set (``path``: sdn.csv or its folder)."""
-    sdn, *companions = files_of(path)
-    aux = {p.name: _AuxFile(p, rows(p, AUX_WIDTHS[p.name])) for p in companions}
+def read(
+    path: Path, tally: Tally, *, companions: Mapping[str, Path] | None = None
+) -> Iterator[EntityProxy]:
+    """Stream entities and Sanctions from an OFAC CSV set (``path``: sdn.csv or its folder;
+    ``companions``: see :func:`files_of`)."""
+    sdn, *others = files_of(path, companions)
+    kinds = {p: kind for kind, p in (companions or {}).items()}
+    aux: dict[str, _AuxFile] = {}
+    for p in others:
+        kind = kinds.get(p, p.name)
+        aux[kind] = _AuxFile(p, rows(p, AUX_WIDTHS[kind]))
     last = 0
     for line, fields in rows(sdn, len(SDN_COLUMNS)):
         ent = ent_num(sdn, line, fields[0])
