@@ -1,4 +1,8 @@
-"""Write Arrow tables as CSV, JSON lines, GeoJSON or Parquet (``--format``)."""
+"""Write Arrow tables as CSV, JSON lines, GeoJSON or Parquet (``--format``).
+
+In JSON and GeoJSON, 64-bit row ids (``row_id``) are strings; CSV and Parquet keep them as
+numbers (exact in both).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from setori.errors import InputError
+from setori.export_events import is_id_key
 
 FORMATS = ("csv", "json", "geojson", "parquet")
 _ISO_Z = "%Y-%m-%dT%H:%M:%S%.3fZ"
@@ -29,6 +34,16 @@ def _iso_times(df: pl.DataFrame) -> pl.DataFrame:
         pl.col(name).dt.convert_time_zone("UTC").dt.strftime(_ISO_Z)
         for name, dtype in df.schema.items()
         if isinstance(dtype, pl.Datetime)
+    )
+
+
+def _string_ids(df: pl.DataFrame) -> pl.DataFrame:
+    """Integer id columns (``row_id``…, :func:`is_id_key`) as strings: JSON numbers above
+    2^53 lose digits in most readers."""
+    return df.with_columns(
+        pl.col(name).cast(pl.String)
+        for name, dtype in df.schema.items()
+        if is_id_key(name) and dtype.is_integer()
     )
 
 
@@ -68,7 +83,7 @@ def track_features(df: pl.DataFrame) -> Iterator[dict[str, Any]]:
 
 def point_features(df: pl.DataFrame) -> Iterator[dict[str, Any]]:
     """One GeoJSON Point feature per row with ``lat``/``lon``."""
-    for row in _iso_times(df).iter_rows(named=True):
+    for row in _string_ids(_iso_times(df)).iter_rows(named=True):
         yield {
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
@@ -88,7 +103,7 @@ def write_table(table: pa.Table, out: BinaryIO, fmt: str, *, kind: str = "rows")
     if fmt == "csv":
         _flat_lists(_iso_times(df)).write_csv(text)
     elif fmt == "json":
-        _iso_times(df).write_ndjson(text)
+        _string_ids(_iso_times(df)).write_ndjson(text)
     else:
         features = track_features(df) if kind == "tracks" else point_features(df)
         json.dump({"type": "FeatureCollection", "features": list(features)}, text, default=str)

@@ -1,7 +1,9 @@
 """Write events as JSON lines, CSV, GeoJSON, KML or Parquet (``setori events --format``).
 
 JSON lines carry at least ``id``, ``type``, ``mmsi`` (a list of ints), ``start`` and ``end``
-(ISO 8601 UTC with ``Z``), ``lat``, ``lon``, ``tags`` and ``evidence`` (JSON objects).
+(ISO 8601 UTC with ``Z``), ``lat``, ``lon``, ``tags`` and ``evidence`` (JSON objects). Every
+64-bit row id in them (``evidence.first_row_id``, ``last_row_id``, ``start_row_id``…) is a
+JSON string: JSON numbers above 2^53 lose digits in most readers.
 """
 
 from __future__ import annotations
@@ -18,6 +20,25 @@ import pyarrow.parquet as pq
 from setori.errors import InputError
 
 FORMATS = ("json", "csv", "geojson", "kml", "parquet")
+#: The largest integer every JSON reader keeps exactly (JavaScript's Number.MAX_SAFE_INTEGER).
+MAX_SAFE_INT = 2**53 - 1
+
+
+def is_id_key(key: str | None) -> bool:
+    """Whether ``key`` names a 64-bit row id (``row_id``, ``first_row_id``, ``prev_row_id``…)."""
+    return key is not None and (key == "id" or key.endswith("row_id"))
+
+
+def json_ids(value: Any, key: str | None = None) -> Any:
+    """``value`` ready for JSON: integers under an id key (:func:`is_id_key`) and any
+    integer beyond 2^53 become strings, so a reader in any language gets them exactly."""
+    if isinstance(value, dict):
+        return {k: json_ids(v, k) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ids(v, key) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value) if is_id_key(key) or abs(value) > MAX_SAFE_INT else value
+    return value
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -25,12 +46,13 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def event_records(table: pa.Table) -> Iterator[dict[str, Any]]:
-    """Events as plain dicts: times ISO with ``Z``, tags and evidence parsed."""
+    """Events as plain dicts: times ISO with ``Z``, tags and evidence parsed, 64-bit row ids
+    (``evidence.first_row_id``…) as strings (:func:`json_ids`)."""
     for row in table.to_pylist():
         row["start"], row["end"] = _iso(row["start"]), _iso(row["end"])
         row["tags"] = json.loads(row["tags"])
         row["evidence"] = json.loads(row["evidence"])
-        yield row
+        yield json_ids(row)
 
 
 def _geojson(table: pa.Table) -> str:

@@ -3,18 +3,27 @@ JSON strings, and ISO codes in ``tags.flags``."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
+import setori
 from setori import schema
+from setori.cli import cli
+from setori.export_events import MAX_SAFE_INT, json_ids
 from setori.store import db as store_db
 from setori.store.writes import LEGACY_STATIC_ID_SQL, write_batch
 
 T0 = datetime(2014, 10, 2, 16, 30, tzinfo=UTC)
+DRIFT = Path(__file__).parent / "data" / "tracks" / "dma-212123000-drift-positions.ais"
 
 # --- static_id -----------------------------------------------------------------------------
 
@@ -69,3 +78,57 @@ def test_a_store_with_legacy_ids_gets_nothing_twice_on_a_re_read() -> None:
     # ... while a report whose legacy id collides with a stored one is still added
     assert _write(con, _statics({"to_stern_m": 10}), batch_no=2) == 1
     assert con.sql("SELECT count(*) FROM statics").fetchall() == [(3,)]
+
+
+# --- 64-bit ids in JSON --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def drift_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("ids") / "ships.duckdb"
+    setori.ingest([DRIFT], db=db)
+    setori.detect(db=db, profile="dprk")
+    return db
+
+
+def _run(*args: str) -> str:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def _stored_row_ids(db: Path) -> tuple[set[int], dict[str, int]]:
+    with store_db.open_store(db) as con:
+        row_ids = {int(r[0]) for r in con.sql("SELECT row_id FROM positions").fetchall()}
+        evidence = json.loads(con.sql("SELECT evidence FROM events").fetchall()[0][0])
+    return row_ids, {k: v for k, v in evidence.items() if k.endswith("row_id")}
+
+
+def test_event_row_ids_round_trip_exactly_through_format_json(drift_db: Path) -> None:
+    row_ids, cited = _stored_row_ids(drift_db)
+    assert cited and max(cited.values()) > MAX_SAFE_INT  # the real ids need 64 bits
+    for fmt in ("json", "geojson"):
+        text = _run("events", "--db", str(drift_db), "--all", "--format", fmt)
+        records = [json.loads(line) for line in text.splitlines() if line.strip()]
+        if fmt == "geojson":
+            records = [f["properties"] for f in records[0]["features"]]
+        evidence = records[0]["evidence"]
+        assert {k: evidence[k] for k in cited} == {k: str(v) for k, v in cited.items()}
+        assert {int(evidence[k]) for k in cited} <= row_ids
+
+
+def test_position_row_ids_round_trip_exactly_through_format_json(drift_db: Path) -> None:
+    row_ids, _ = _stored_row_ids(drift_db)
+    text = _run("tracks", "--db", str(drift_db), "--format", "json")
+    rows = [json.loads(line) for line in text.splitlines()]
+    assert all(isinstance(r["row_id"], str) for r in rows)
+    assert {int(r["row_id"]) for r in rows} == row_ids
+    assert any(int(r["row_id"]) > MAX_SAFE_INT for r in rows)
+
+
+@given(st.integers(min_value=-(2**64), max_value=2**64))
+def test_json_ids_keeps_every_integer_exact(value: int) -> None:
+    record = {"evidence": {"first_row_id": value, "count": value, "nested": [{"row_id": value}]}}
+    back = json.loads(json.dumps(json_ids(record)))["evidence"]
+    assert back["first_row_id"] == str(value) and back["nested"][0]["row_id"] == str(value)
+    assert back["count"] == (value if abs(value) <= MAX_SAFE_INT else str(value))
