@@ -8,13 +8,15 @@ evidence holds the values that triggered it and the parameters:
   111111111, 123456789, MID + 000000; cf. GFW's exclusion list in
   ``AIS-disabling-high-seas`` ``loitering_events.sql.j2``);
 * ``invalid_imo``: fails the IMO ship check digit (:func:`setori.ids.imo_numbers_check`)
-  or is not 7 digits; ``missing_imo``: no IMO ever on a cargo or tanker (AIS ship type
-  70-89) of at least ``missing_imo_min_length_m``;
+  or is not 7 digits;
 * ``name_churn``: ≥ 3 distinct normalised names for one MMSI within 30 days (GFW identity).
 
-The three static-report rules (``invalid_imo``, ``missing_imo``, ``name_churn``) live in
+The static-report rules (``invalid_imo``, ``name_churn``) live in
 :mod:`setori.screen.identity.broadcast_rules`, the identity rule set the vessel page's
-conflicts use too; here each of their findings becomes one event. The others:
+conflicts use too; here each of their findings becomes one event. ``missing_imo`` (a big
+cargo ship or tanker that never broadcast an IMO) is an attribute of a vessel, not a
+happening: it is no event (it would be one per vessel on a busy sea) but a reason in the
+vessel's risk score (:mod:`setori.risk.attributes`). The others:
 
 * ``mmsi_cloning``: one MMSI on two time-overlapping segments whose consecutive positions
   imply more than 50 kn (two transmitters; GFW ``overlap_hours_multinames`` in spirit);
@@ -324,13 +326,13 @@ def imo_is_valid(imo: npt.ArrayLike) -> npt.NDArray[np.bool_]:
 def detect_invalid_imo(
     statics: pa.Table | pl.DataFrame, *, params: IdentityParams | None = None
 ) -> pa.Table:
-    """``invalid_imo`` per (MMSI, IMO) failing the check; ``missing_imo`` per big cargo/tanker.
+    """``invalid_imo`` per (MMSI, IMO) failing the check.
 
-    The rules are :func:`setori.screen.identity.broadcast_rules.invalid_imo` and
-    :func:`~setori.screen.identity.broadcast_rules.missing_imo`; each finding is one event.
+    The rule is :func:`setori.screen.identity.broadcast_rules.invalid_imo`; each finding is
+    one event. A missing IMO is a vessel attribute, scored by :mod:`setori.risk`, not an event.
     """
     params = params or IdentityParams()
-    kinds: tuple[FindingKind, ...] = ("invalid_imo", "missing_imo")
+    kinds: tuple[FindingKind, ...] = ("invalid_imo",)
     return _finding_events(broadcast_findings(statics, params.broadcast, kinds=kinds), params)
 
 
