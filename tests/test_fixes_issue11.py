@@ -132,3 +132,25 @@ def test_json_ids_keeps_every_integer_exact(value: int) -> None:
     back = json.loads(json.dumps(json_ids(record)))["evidence"]
     assert back["first_row_id"] == str(value) and back["nested"][0]["row_id"] == str(value)
     assert back["count"] == (value if abs(value) <= MAX_SAFE_INT else str(value))
+
+
+# --- tags.flags carries ISO codes ----------------------------------------------------------
+
+
+def test_event_flags_are_iso_codes_with_the_itu_names_beside_them(drift_db: Path) -> None:
+    with store_db.open_store(drift_db) as con:
+        tags = json.loads(con.sql("SELECT tags FROM events").fetchall()[0][0])
+    assert tags["mids"] == [212]  # STOC MARCIA, MMSI 212123000
+    assert tags["flags"] == ["CY"]
+    assert tags["flag_names"] == ["Cyprus (Republic of)"]
+
+
+def test_the_shipped_mid_codes_equal_the_ids_module() -> None:
+    from setori.detect.context import mid_iso2
+    from setori.geo.mid import load_mid_table
+    from setori.ids import mid_country
+
+    table = load_mid_table()
+    expected = {int(m): mid_country(int(m))[1] for m in table.mids.tolist()}
+    assert mid_iso2() == {m: c for m, c in expected.items() if c is not None}
+    assert mid_iso2()[445] == "KP" and 306 not in mid_iso2()

@@ -16,7 +16,11 @@ position (``lat``, ``lon``):
   formulas, :mod:`setori.geo.solar`) at the vessels' positions when ``positions`` are
   given, else at the event position sampled every ``night_step`` (§8.3, §8.7: DPRK STS are
   often at night);
-* ``mids``, ``flags`` (ITU MID table) and ``dprk_flag`` (a MID 445 among the vessels, §8.7).
+* ``mids``, ``flags`` and ``flag_names`` (per vessel, in the order of ``mmsi``: the MID,
+  the ISO 3166-1 alpha-2 code of the administration it is allocated to, as every other
+  country field of setori, and the ITU's name for it; a code is null when the MID is
+  unallocated or shared by several territories, e.g. 306) and ``dprk_flag`` (a MID 445
+  among the vessels, §8.7).
 
 :func:`default_view` is what a profile shows by default: the ``gfw`` profile hides
 encounters within ``gfw_exclusion_km`` (10 km) of a port or anchorage, like Global
@@ -30,6 +34,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -49,6 +55,9 @@ from setori.geo.solar import solar_elevation_deg
 from setori.geo.zones import ZoneLayer, load_zones
 
 DPRK_MID = 445
+#: MID -> ISO 3166-1 alpha-2, derived from the ITU MID table by ``setori.ids.mid_country``
+#: (shipped so that detection needs no country registry; a test keeps the two equal).
+MID_ISO2_PATH = Path(__file__).resolve().parent.parent / "data" / "itu-mid-iso2.csv"
 MAX_NIGHT_SAMPLES = 10_000
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -207,16 +216,27 @@ def _zone_tags(lat: Floats, lon: Floats, layers: ContextLayers) -> dict[str, lis
     }
 
 
+@lru_cache(maxsize=1)
+def mid_iso2() -> dict[int, str]:
+    """MID -> ISO 3166-1 alpha-2 code of its administration (MIDs without one left out)."""
+    table = pl.read_csv(MID_ISO2_PATH, schema={"MID": pl.Int64, "iso2": pl.String})
+    return {int(m): str(c) for m, c in table.iter_rows() if c}
+
+
 def _flag_tags(mmsi_lists: list[list[int]], mids: MidTable) -> dict[str, list[Any]]:
     flat = np.array([m for ms in mmsi_lists for m in ms], dtype=np.int64)
     mid = mid_of(flat)
-    flags = mids.flags(mid)
-    out: dict[str, list[Any]] = {"mids": [], "flags": [], "dprk_flag": []}
+    names = mids.flags(mid)
+    iso2 = mid_iso2()
+    allocated = mids.is_allocated(mid).tolist()
+    codes = [iso2.get(m) if ok else None for m, ok in zip(mid.tolist(), allocated, strict=True)]
+    out: dict[str, list[Any]] = {"mids": [], "flags": [], "flag_names": [], "dprk_flag": []}
     at = 0
     for ms in mmsi_lists:
         these = mid[at : at + len(ms)].tolist()
         out["mids"].append(these)
-        out["flags"].append(flags[at : at + len(ms)])
+        out["flags"].append(codes[at : at + len(ms)])
+        out["flag_names"].append(names[at : at + len(ms)])
         out["dprk_flag"].append(DPRK_MID in these)
         at += len(ms)
     return out
