@@ -43,11 +43,24 @@ def verify_chain(
     sequence number, when known) catches deleted trailing records; ``evidence`` (when
     given) is checked against its bytes and against the log.
     """
-    problems = _chain_problems(records)
+    problems = _order_problems(records)
+    records = sorted(records, key=lambda r: r.seq)
+    problems += _chain_problems(records)
     if head_seq is not None:
         problems += _head_problems(records, head_seq)
     if evidence is not None:
         problems += evidence_problems(records, evidence)
+    return problems
+
+
+def _order_problems(records: Sequence[LogRecord]) -> list[str]:
+    seqs = [r.seq for r in records]
+    problems = []
+    if seqs != sorted(seqs):
+        shown = ", ".join(str(s) for s in seqs[:40]) + (", …" if len(seqs) > 40 else "")
+        problems.append(f"records out of order: stored as {shown} (reordered)")
+    twice = sorted({s for s in seqs if seqs.count(s) > 1})
+    problems += [f"record {s} appears more than once (duplicated)" for s in twice]
     return problems
 
 
@@ -128,7 +141,10 @@ def _item_problems(item: EvidenceItem, logged: tuple[int, str] | None) -> list[s
             f"{item.sha256[:12]}… (content altered)"
         )
     if logged is None:
-        problems.append(f"{label}: no log record added it (inserted outside the log)")
+        problems.append(
+            f"{label}: no log record adds it (that record was deleted, or the item was "
+            "inserted outside the log)"
+        )
     elif logged[1] != actual:
         problems.append(
             f"{label}: its bytes hash to {actual[:12]}…, not the sha256 {logged[1][:12]}… "
