@@ -110,9 +110,9 @@ def test_each_command_prints_the_rows_of_its_verb(store: Path) -> None:
     assert [e["id"] for e in cli_events] == verb_events.column("id").to_pylist()
     assert {e["profile"] for e in cli_events} <= {"dprk"}
     cli_tracks = _cli_json("tracks", "--db", db, "--format", "json")
-    assert [t["row_id"] for t in cli_tracks] == setori.tracks(db=store).table.column(
+    assert [int(t["row_id"]) for t in cli_tracks] == setori.tracks(db=store).table.column(
         "row_id"
-    ).to_pylist()
+    ).to_pylist()  # 64-bit row ids are JSON strings
     cli_info = json.loads(CliRunner().invoke(cli, ["info", "--db", db, "--json"]).stdout)
     assert cli_info["positions"] == setori.info(db=store)["positions"]
 
