@@ -3,11 +3,14 @@ MARCIA (MMSI 212123000, DMA 2014-10-02/03) ingested, detected, cited, sighted, t
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import json
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -34,10 +37,10 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def opened(workspace_url: str, store: Path) -> dict[str, object]:
+def opened(workspace_url: str, store: Path) -> dict[str, Any]:
     """A workspace with analyst kim and one case; the options every verb takes."""
-    options: dict[str, object] = {"db": store, "workspace": workspace_url, "settings": SETTINGS}
-    setori.analyst_add("kim", **options)  # type: ignore[arg-type]
+    options: dict[str, Any] = {"db": store, "workspace": workspace_url, "settings": SETTINGS}
+    setori.analyst_add("kim", **options)
     return options
 
 
@@ -53,9 +56,9 @@ def test_case_ids_are_short_and_random() -> None:
     assert all(len(i) == 10 and i.startswith("C-") for i in ids)
 
 
-def test_a_whole_case_from_events_to_verify(opened: dict[str, object], store: Path) -> None:
+def test_a_whole_case_from_events_to_verify(opened: dict[str, Any], store: Path) -> None:
     o = opened
-    case_id = setori.case_new("STOC MARCIA adrift east of Bornholm", analyst="kim", **o)  # type: ignore[arg-type]
+    case_id = setori.case_new("STOC MARCIA adrift east of Bornholm", analyst="kim", **o)
     event_id = _event_id(store)
     added = setori.case_add(
         case_id,
@@ -64,22 +67,22 @@ def test_a_whole_case_from_events_to_verify(opened: dict[str, object], store: Pa
         notes=["no way on for 12 h, 38 km from Christiansø"],
         files=[SIGHTINGS.parent / "patrol-0001.png"],
         analyst="kim",
-        **o,  # type: ignore[arg-type]
+        **o,
     )
     assert [a["kind"] for a in added] == ["note", "file", "event", "vessel"]
     with pytest.raises(InputError, match=r"line 6: time '2014-10-02T25:00:00Z'"):
-        setori.case_add(case_id, sightings=[SIGHTINGS], analyst="kim", **o)  # type: ignore[arg-type]
+        setori.case_add(case_id, sightings=[SIGHTINGS], analyst="kim", **o)
     (sighted,) = setori.case_add(
         case_id,
         sightings=[SIGHTINGS],
         skip_bad_rows=True,
         analyst="kim",
-        **o,  # type: ignore[arg-type]
+        **o,
     )
     assert (sighted["added"], sighted["dark_vessels"], len(sighted["rejected"])) == (4, 1, 1)
-    setori.case_status(case_id, "review", analyst="kim", **o)  # type: ignore[arg-type]
+    setori.case_status(case_id, "review", analyst="kim", **o)
 
-    shown = setori.case_show(case_id, **o)  # type: ignore[arg-type]
+    shown = setori.case_show(case_id, **o)
     assert shown["status"] == "review"
     kinds = [e["kind"] for e in shown["evidence"]]
     assert kinds == ["note", "file", "event", "vessel"] + ["sighting"] * 4
@@ -89,7 +92,7 @@ def test_a_whole_case_from_events_to_verify(opened: dict[str, object], store: Pa
     assert [d["meta"]["row"] for d in dark] == [5]
     assert dark[0]["meta"]["near_events"] == [event_id]
 
-    log = setori.case_log(case_id, **o)  # type: ignore[arg-type]
+    log = setori.case_log(case_id, **o)
     assert [r["action"] for r in log] == [
         "created",
         "note_added",
@@ -101,30 +104,30 @@ def test_a_whole_case_from_events_to_verify(opened: dict[str, object], store: Pa
         "status_changed",
     ]
     assert [r["seq"] for r in log] == list(range(1, 12))
-    assert all(b["prev_hash"] == a["record_hash"] for a, b in zip(log, log[1:], strict=False))
-    assert setori.case_verify(case_id, **o)["ok"] is True  # type: ignore[arg-type]
-    listed = setori.case_list(**o)  # type: ignore[arg-type]
+    assert all(b["prev_hash"] == a["record_hash"] for a, b in itertools.pairwise(log))
+    assert setori.case_verify(case_id, **o)["ok"] is True
+    listed = setori.case_list(**o)
     assert [(c["case_id"], c["evidence"], c["head_seq"]) for c in listed] == [(case_id, 8, 11)]
 
 
-def test_the_same_evidence_twice_is_refused(opened: dict[str, object]) -> None:
-    case_id = setori.case_new("twice", analyst="kim", **opened)  # type: ignore[arg-type]
-    setori.case_add(case_id, notes=["one"], analyst="kim", **opened)  # type: ignore[arg-type]
-    with pytest.raises(InputError, match="already in case .*nothing was added"):
-        setori.case_add(case_id, notes=["one"], analyst="kim", **opened)  # type: ignore[arg-type]
-    assert len(setori.case_log(case_id, **opened)) == 2  # type: ignore[arg-type]
+def test_the_same_evidence_twice_is_refused(opened: dict[str, Any]) -> None:
+    case_id = setori.case_new("twice", analyst="kim", **opened)
+    setori.case_add(case_id, notes=["one"], analyst="kim", **opened)
+    with pytest.raises(InputError, match=r"already in case .*nothing was added"):
+        setori.case_add(case_id, notes=["one"], analyst="kim", **opened)
+    assert len(setori.case_log(case_id, **opened)) == 2
 
 
-def test_writes_need_a_known_analyst_and_a_case(opened: dict[str, object]) -> None:
+def test_writes_need_a_known_analyst_and_a_case(opened: dict[str, Any]) -> None:
     with pytest.raises(InputError, match="--analyst"):
-        setori.case_new("anonymous", **opened)  # type: ignore[arg-type]
+        setori.case_new("anonymous", **opened)
     with pytest.raises(NotFoundError, match="'nobody'"):
-        setori.case_new("stranger", analyst="nobody", **opened)  # type: ignore[arg-type]
+        setori.case_new("stranger", analyst="nobody", **opened)
     with pytest.raises(NotFoundError, match="no case 'C-NOSUCH00'"):
-        setori.case_add("C-NOSUCH00", notes=["x"], analyst="kim", **opened)  # type: ignore[arg-type]
+        setori.case_add("C-NOSUCH00", notes=["x"], analyst="kim", **opened)
 
 
-def test_a_stored_hit_is_added_as_it_was(opened: dict[str, object], workspace_url: str) -> None:
+def test_a_stored_hit_is_added_as_it_was(opened: dict[str, Any], workspace_url: str) -> None:
     entity = {"id": "ofac-9702", "schema": "Vessel", "properties": {"name": ["CHON MA SAN"]}}
     hit = {
         "hit_id": "6a1f0c2d9e8b7a65",
@@ -142,9 +145,9 @@ def test_a_stored_hit_is_added_as_it_was(opened: dict[str, object], workspace_ur
     ws = open_workspace(workspace_url)
     store_hits(ws, [hit], "kim")
     ws.close()
-    case_id = setori.case_new("hit", analyst="kim", **opened)  # type: ignore[arg-type]
-    (added,) = setori.case_add(case_id, hits=[hit["hit_id"]], analyst="kim", **opened)  # type: ignore[arg-type]
-    shown = setori.case_show(case_id, **opened)  # type: ignore[arg-type]
+    case_id = setori.case_new("hit", analyst="kim", **opened)
+    (added,) = setori.case_add(case_id, hits=["6a1f0c2d9e8b7a65"], analyst="kim", **opened)
+    shown = setori.case_show(case_id, **opened)
     assert shown["evidence"][0]["meta"]["list_version"] == "2021-01-01"
     assert added["name"] == "hit-6a1f0c2d9e8b7a65.json"
 
@@ -156,19 +159,19 @@ def _tamper(url: str, sql: str) -> None:
     engine.dispose()
 
 
-def _noted(opened: dict[str, object]) -> str:
-    case_id = setori.case_new("tamper", analyst="kim", **opened)  # type: ignore[arg-type]
+def _noted(opened: dict[str, Any]) -> str:
+    case_id = setori.case_new("tamper", analyst="kim", **opened)
     for text in ("first", "second", "third"):
-        setori.case_add(case_id, notes=[text], analyst="kim", **opened)  # type: ignore[arg-type]
-    assert setori.case_verify(case_id, **opened)["ok"]  # type: ignore[arg-type]
+        setori.case_add(case_id, notes=[text], analyst="kim", **opened)
+    assert setori.case_verify(case_id, **opened)["ok"]
     return case_id
 
 
-def _problems(case_id: str, opened: dict[str, object]) -> list[str]:
-    return list(setori.case_verify(case_id, **opened)["problems"])  # type: ignore[arg-type]
+def _problems(case_id: str, opened: dict[str, Any]) -> list[str]:
+    return list(setori.case_verify(case_id, **opened)["problems"])
 
 
-def test_an_edited_record_is_named(opened: dict[str, object], workspace_url: str) -> None:
+def test_an_edited_record_is_named(opened: dict[str, Any], workspace_url: str) -> None:
     case_id = _noted(opened)
     _tamper(
         workspace_url,
@@ -180,7 +183,7 @@ def test_an_edited_record_is_named(opened: dict[str, object], workspace_url: str
     assert problems[0].startswith("record 3 (note_added): content does not match its hash")
 
 
-def test_deleted_records_are_named(opened: dict[str, object], workspace_url: str) -> None:
+def test_deleted_records_are_named(opened: dict[str, Any], workspace_url: str) -> None:
     case_id = _noted(opened)
     _tamper(workspace_url, f"DELETE FROM case_log WHERE case_id = '{case_id}' AND seq = 2")
     problems = _problems(case_id, opened)
@@ -193,7 +196,7 @@ def test_deleted_records_are_named(opened: dict[str, object], workspace_url: str
     )
 
 
-def test_reordered_records_are_named(opened: dict[str, object], workspace_url: str) -> None:
+def test_reordered_records_are_named(opened: dict[str, Any], workspace_url: str) -> None:
     case_id = _noted(opened)
     for a, b in ((2, 100), (3, 2), (100, 3)):  # swap records 2 and 3
         _tamper(
@@ -205,15 +208,11 @@ def test_reordered_records_are_named(opened: dict[str, object], workspace_url: s
     assert any(p.startswith("record 3 (note_added): content does not match") for p in problems)
 
 
-def test_altered_evidence_is_named(opened: dict[str, object], workspace_url: str) -> None:
+def test_altered_evidence_is_named(opened: dict[str, Any], workspace_url: str) -> None:
     case_id = _noted(opened)
-    (note,) = [
-        e
-        for e in setori.case_show(case_id, **opened)["evidence"]  # type: ignore[arg-type]
-        if e["text"] == "third"
-    ]
+    (note,) = [e for e in setori.case_show(case_id, **opened)["evidence"] if e["text"] == "third"]
     body = json.dumps({"schema": "setori.note/1", "text": "thirdly"}, separators=(",", ":"))
-    new_sha = __import__("hashlib").sha256(body.encode()).hexdigest()
+    new_sha = hashlib.sha256(body.encode()).hexdigest()
     _tamper(
         workspace_url,
         f"UPDATE evidence SET content = {_blob(workspace_url, body)}, sha256 = '{new_sha}' "
@@ -233,9 +232,9 @@ def _blob(url: str, text: str) -> str:
 
 
 def test_two_processes_appending_to_one_case_never_fork(
-    opened: dict[str, object], workspace_url: str
+    opened: dict[str, Any], workspace_url: str
 ) -> None:
-    case_id = setori.case_new("race", analyst="kim", **opened)  # type: ignore[arg-type]
+    case_id = setori.case_new("race", analyst="kim", **opened)
     script = textwrap.dedent(
         """
         import sys
@@ -251,8 +250,8 @@ def test_two_processes_appending_to_one_case_never_fork(
         for tag in "ab"
     ]
     assert [p.wait(timeout=180) for p in procs] == [0, 0]
-    log = setori.case_log(case_id, **opened)  # type: ignore[arg-type]
+    log = setori.case_log(case_id, **opened)
     assert [r["seq"] for r in log] == list(range(1, 82))
     texts = {r["payload"]["text"] for r in log if r["action"] == "note_added"}
     assert texts == {f"{t}-{i}" for t in "ab" for i in range(40)}
-    assert setori.case_verify(case_id, **opened)["problems"] == []  # type: ignore[arg-type]
+    assert setori.case_verify(case_id, **opened)["problems"] == []
