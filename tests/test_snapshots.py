@@ -263,3 +263,25 @@ def test_an_open_gap_cites_the_position_before_it(dma_db: Path) -> None:
 def test_an_unknown_vessel_is_not_found(dma_db: Path) -> None:
     with open_store(dma_db) as con, pytest.raises(NotFoundError, match="NO SUCH SHIP"):
         vessel_snapshot(con, "NO SUCH SHIP")
+
+
+def test_of_several_changed_candidates_the_cited_profile_and_the_longest_overlap_win(
+    tmp_path: Path,
+) -> None:
+    db = _store(tmp_path, DRIFT, profiles=("dprk", "gfw"))
+    cited = _loitering_id(db, "dprk")
+    with open_store(db) as con:
+        snap = event_snapshot(con, cited)
+    with duckdb.connect(str(db)) as con:  # the dprk event replaced by two shorter ones
+        for new_id, shift_h in (("short", 10), ("long", 2)):
+            con.execute(
+                """INSERT INTO events SELECT * REPLACE ($id AS id, start + to_hours($h) AS start)
+                FROM events WHERE id = $cited""",
+                {"id": new_id, "h": shift_h, "cited": cited},
+            )
+        con.execute("DELETE FROM events WHERE id = $cited", {"cited": cited})
+    with open_store(db) as con:
+        status = event_status(con, snap)
+    # the gfw event overlaps the whole drift, but the cited profile comes first
+    assert status["status"] == "changed" and status["current_event_id"] == "long"
+    assert [d["field"] for d in status["differences"]] == ["id", "start"]

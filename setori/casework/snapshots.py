@@ -242,8 +242,7 @@ def _cited(snapshot: dict[str, Any]) -> dict[str, Any]:
 
 def _candidates(con: duckdb.DuckDBPyConnection, event: dict[str, Any]) -> list[dict[str, Any]]:
     """Current events of the same type and vessels whose time overlaps the cited event's."""
-    start = datetime.fromisoformat(event["start"].replace("Z", "+00:00"))
-    end = datetime.fromisoformat((event.get("end") or event["start"]).replace("Z", "+00:00"))
+    start, end = _time(event["start"]), _time(event.get("end") or event["start"])
     rows: list[dict[str, Any]] = (
         con.sql(
             """SELECT * FROM events
@@ -264,13 +263,32 @@ def _candidates(con: duckdb.DuckDBPyConnection, event: dict[str, Any]) -> list[d
     return rows
 
 
+def _closeness(event: dict[str, Any], row: dict[str, Any]) -> tuple[bool, float, float]:
+    """How well a current event matches the cited one: same profile first, then the longest
+    time overlap, then the nearest start."""
+    start = _time(event["start"])
+    end = _time(event.get("end") or event["start"])
+    row_end = row["end"] or row["start"]
+    overlap = (min(end, row_end) - max(start, row["start"])).total_seconds()
+    return (
+        row["profile"] == event.get("profile"),
+        overlap,
+        -abs((row["start"] - start).total_seconds()),
+    )
+
+
+def _time(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
 def event_status(con: duckdb.DuckDBPyConnection, snapshot: dict[str, Any]) -> dict[str, Any]:
     """Whether the current detection still holds the event ``snapshot`` cites.
 
     * ``holds``: an event with the cited id is stored (same inputs, parameters, bounds);
     * ``changed``: an event of the same type and vessels whose time overlaps the cited one is
-      stored, with another id (subtype, bounds, profile or detector version differ); events
-      of the cited profile are preferred;
+      stored, with another id (subtype, bounds, profile or detector version differ); of
+      several, one of the cited profile first, then the longest overlap, then the nearest
+      start;
     * ``gone``: neither.
 
     Returns ``{"status", "current_event_id", "differences": [{field, cited, current}]}``.
@@ -283,7 +301,7 @@ def event_status(con: duckdb.DuckDBPyConnection, snapshot: dict[str, Any]) -> di
     candidates = _candidates(con, event)
     if not candidates:
         return {"status": "gone", "current_event_id": None, "differences": []}
-    current = event_dict(candidates[0])
+    current = event_dict(max(candidates, key=lambda row: _closeness(event, row)))
     return {
         "status": "changed",
         "current_event_id": current["id"],
