@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, is_dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -263,7 +264,7 @@ def _candidates(con: duckdb.DuckDBPyConnection, event: dict[str, Any]) -> list[d
     return rows
 
 
-def _closeness(event: dict[str, Any], row: dict[str, Any]) -> tuple[bool, float, float]:
+def _closeness(event: Mapping[str, Any], row: Mapping[str, Any]) -> tuple[bool, float, float]:
     """How well a current event matches the cited one: same profile first, then the longest
     time overlap, then the nearest start."""
     start = _time(event["start"])
