@@ -142,11 +142,13 @@ def _scored_events(
 def _context_events(
     con: duckdb.DuckDBPyConnection, scope: event_store.EventFilter, w: RiskWeights
 ) -> pa.Table:
-    """Gaps and identity events around the scope: ± ``dark_window_h``, any place."""
+    """Gaps and identity events around the scope: ± ``dark_window_h``, any place, any
+    vessel (an event's partner may be outside an MMSI filter)."""
     pad = timedelta(hours=w.limit("dark_window_h"))
     wider = replace(
         scope,
         types=("gap", "identity"),
+        mmsi=(),
         bbox=None,
         since=None if scope.since is None else scope.since - pad,
         until=None if scope.until is None else scope.until + pad,

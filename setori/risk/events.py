@@ -186,8 +186,9 @@ def _dark_period(
         return
     window = timedelta(hours=w.limit("dark_window_h"))
     start, end = row["start"] - window, (row["end"] or row["start"]) + window
+    own = row["evidence"].get("gap_event_id")  # a dark rendezvous's own gap is not news
     for mmsi in row["mmsi"]:
-        near = [g for g in gaps.get(int(mmsi), []) if g[0] <= end and g[1] >= start]
+        near = [g for g in gaps.get(int(mmsi), []) if g[0] <= end and g[1] >= start and g[2] != own]
         if near:
             g_start, _, gap_id, hours = max(near, key=lambda g: (g[3], g[2]))
             text = (

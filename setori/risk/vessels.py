@@ -3,12 +3,15 @@ highest-scoring events.
 
 * Attributes (``dprk_identity``, ``missing_imo``) and the best stored list hit
   (``list_hit_strong`` / ``list_hit_review``) count once.
-* Of the events it takes part in, the ``vessel_max_events`` highest-scoring count (a busy
-  harbour tug with fifty in-port encounters does not outrank a tanker with one dark
-  meeting at sea); an event counts with every reason of its breakdown except those about
-  the vessel's own identity (``dprk_vessel``, ``identity_finding``), which its attributes
-  and its own identity events already count. Events whose remaining points are not
-  positive do not count.
+* Of the events it takes part in, the ``vessel_max_events`` highest-scoring count, at
+  most ``vessel_max_per_type`` of one event type (a busy harbour tug with fifty in-port
+  encounters, or a drifting vessel matched to every passing ship that lost reception, does
+  not outrank a tanker with one dark meeting at sea: several kinds of behaviour say more
+  than repeats of one kind, which are often one situation seen several times).
+* A counted event brings every reason of its breakdown except those about the vessel's
+  own identity (``dprk_vessel``, ``identity_finding``), which its attributes and its own
+  identity events already count. Events whose remaining points are not positive do not
+  count.
 
 The breakdown lists every counted reason (each with its ``event_id``, ``hit_id`` or
 ``attribute``); the score is their sum.
@@ -60,6 +63,7 @@ def score_vessels(
     (ties: more events first, then MMSI)."""
     weights = weights or default_weights()
     keep = int(weights.limit("vessel_max_events"))
+    per_type = int(weights.limit("vessel_max_per_type"))
     by_vessel: dict[int, list[tuple[int, EventScore, tuple[Reason, ...]]]] = {}
     for event in events:
         for mmsi in event.mmsi:
@@ -70,8 +74,23 @@ def score_vessels(
     for mmsi in everyone:
         fact = facts.get(mmsi, VesselFacts(mmsi=mmsi))
         mine = by_vessel.get(mmsi, [])
-        best = sorted(mine, key=lambda t: (-t[0], t[1].start, t[1].event_id))[:keep]
-        counted = [r for points, _, part in best if points > 0 for r in part]
+        ranked = sorted(mine, key=lambda t: (-t[0], t[1].start, t[1].event_id))
+        best = _capped([t for t in ranked if t[0] > 0], keep, per_type)
+        counted = [r for _, _, part in best for r in part]
         breakdown = (*attribute_reasons(fact, weights), *counted)
         scores.append(VesselScore(mmsi, tuple(breakdown), events=len(mine), name=fact.name))
     return sorted(scores, key=lambda v: (-v.score, -v.events, v.mmsi))
+
+
+def _capped(
+    ranked: list[tuple[int, EventScore, tuple[Reason, ...]]], keep: int, per_type: int
+) -> list[tuple[int, EventScore, tuple[Reason, ...]]]:
+    """The first ``keep`` of ``ranked`` with at most ``per_type`` of one event type."""
+    taken: list[tuple[int, EventScore, tuple[Reason, ...]]] = []
+    of_type: dict[str, int] = {}
+    for item in ranked:
+        kind = item[1].type
+        if len(taken) < keep and of_type.get(kind, 0) < per_type:
+            taken.append(item)
+            of_type[kind] = of_type.get(kind, 0) + 1
+    return taken
