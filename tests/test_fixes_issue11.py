@@ -126,6 +126,32 @@ def test_position_row_ids_round_trip_exactly_through_format_json(drift_db: Path)
     assert any(int(r["row_id"]) > MAX_SAFE_INT for r in rows)
 
 
+def _big_ints(text: str) -> list[int]:
+    seen: list[int] = []
+
+    def parse_int(digits: str) -> int:
+        seen.append(int(digits))
+        return seen[-1]
+
+    json.loads(text, parse_int=parse_int)
+    return [n for n in seen if abs(n) > MAX_SAFE_INT]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("events", "--all", "--format", "json"),
+        ("events", "--all", "--format", "geojson"),
+        ("tracks", "--format", "geojson"),
+        ("vessel", "212123000", "--format", "json"),
+    ],
+)
+def test_no_json_output_holds_an_integer_beyond_2_53(drift_db: Path, args: tuple[str, ...]) -> None:
+    text = _run(*args, "--db", str(drift_db))
+    lines = [text] if args[-1] != "json" or args[0] == "vessel" else text.splitlines()
+    assert lines and all(_big_ints(line) == [] for line in lines if line.strip())
+
+
 @given(st.integers(min_value=-(2**64), max_value=2**64))
 def test_json_ids_keeps_every_integer_exact(value: int) -> None:
     record = {"evidence": {"first_row_id": value, "count": value, "nested": [{"row_id": value}]}}
