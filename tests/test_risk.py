@@ -203,7 +203,7 @@ def test_a_dprk_port_call_and_a_disabling_gap() -> None:
     scored = {e.event_id: e for e in score_events(make_events([call, dark]))}
     assert [(r.rule, r.points) for r in scored[call["id"]].breakdown] == [("dprk_port_call", 30)]
     assert [(r.rule, r.points) for r in scored[dark["id"]].breakdown] == [
-        ("gap_likely_disabling", 20)
+        ("gap_likely_disabling", 30)
     ]
 
 
@@ -252,11 +252,23 @@ def test_a_strong_hit_counts_once_and_marks_the_partners_events() -> None:
 
 
 def test_only_the_best_events_count_for_a_vessel() -> None:
-    busy = [
-        event("encounter", [TANKER, OTHER + k], T0 + timedelta(hours=k), 1.0) for k in range(6)
+    """Six encounters count once (one per type), then up to three types."""
+    busy = [event("encounter", [TANKER, OTHER + k], T0 + timedelta(hours=k), 1.0) for k in range(6)]
+    busy += [
+        event("loitering", [TANKER], T0 + timedelta(hours=2), 5.0, subtype="drifting"),
+        event("zone_entry", [TANKER], T0, 5.0),
+        event("dark_approach", [TANKER], T0, 8.0),
     ]
     scores = {v.mmsi: v for v in score_vessels(score_events(make_events(busy)), {})}
-    assert scores[TANKER].events == 6 and scores[TANKER].score == 3 * 10
+    assert scores[TANKER].events == 9
+    assert [r.rule for r in scores[TANKER].breakdown] == [
+        "dark_approach",
+        "encounter",
+        "zone_entry",
+    ]
+    loose = override(default_weights(), {"thresholds": {"vessel_max_per_type": 6}}, source="t")
+    again = {v.mmsi: v for v in score_vessels(score_events(make_events(busy)), {}, weights=loose)}
+    assert [r.rule for r in again[TANKER].breakdown] == ["dark_approach"] + ["encounter"] * 2
 
 
 def test_hit_rows_from_the_workspace() -> None:
