@@ -6,9 +6,8 @@ Like :mod:`setori.pipeline`, this is an edge module: it joins the domain
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +20,7 @@ import pyarrow.compute as pc
 from followthemoney import model
 from followthemoney.proxy import EntityProxy
 
+from setori.canonical import canonical_json
 from setori.errors import NotFoundError
 from setori.schema import HITS
 from setori.screen.identity import (
@@ -33,10 +33,9 @@ from setori.screen.identity import (
     observations_from_statics,
 )
 from setori.screen.lists import LoadedList, load_list
-from setori.screen.match import Screener, query_key
-from setori.screen.match.records import list_id_of
+from setori.screen.match import ListedEntities, QueryGroup, Screener
+from setori.screen.match.records import list_id_of, listing_of
 from setori.screen.model import Hit, Query
-from setori.store import decisions as decision_store
 from setori.store import lists as list_store
 from setori.store import queries
 from setori.store.events import EventFilter, read_events
@@ -65,19 +64,36 @@ def load_lists(
 
 
 def stored_entities(con: duckdb.DuckDBPyConnection) -> Iterator[EntityProxy]:
-    """Every entity of every stored list, as FtM proxies tagged with their list."""
+    """Every entity of every stored list (current versions), as FtM proxies."""
+    for listed in listed_entities(con):
+        yield from listed.entities
+
+
+def listed_entities(con: duckdb.DuckDBPyConnection) -> list[ListedEntities]:
+    """The current version of every stored list: its id and version as the ``lists`` table
+    has them, and its entities as FtM proxies."""
+    found = []
     for list_id in list_store.list_ids(con):
-        for record in list_store.iter_entities(con, list_id):
-            record.pop("caption", None)
-            yield model.get_proxy(record)  # ids carry their list: "ofac-…", "unsc-…"
+        version = str(list_store.list_info(con, list_id)["version"])
+        proxies = [_proxy(r) for r in list_store.iter_entities(con, list_id)]
+        found.append(ListedEntities(list_id, version, proxies))
+    return found
 
 
-def build_screener(con: duckdb.DuckDBPyConnection) -> Screener:
-    """A screener over all stored lists, honouring the analysts' recorded decisions."""
-    entities = list(stored_entities(con))
-    if not entities:
+def _proxy(record: dict[str, Any]) -> EntityProxy:
+    record.pop("caption", None)
+    return model.get_proxy(record)
+
+
+def build_screener(
+    con: duckdb.DuckDBPyConnection, decisions: Mapping[tuple[str, str], str] | None = None
+) -> Screener:
+    """A screener over the current version of every stored list, applying ``decisions``
+    (the current decision per (query_key, entity_id), read from the workspace)."""
+    lists = listed_entities(con)
+    if not any(listed.entities for listed in lists):
         raise NotFoundError("no sanctions list is loaded: run `setori lists load FILE` first")
-    return Screener(entities, decisions=decision_store.all_decisions(con))
+    return Screener(lists=lists, decisions=decisions)
 
 
 def ais_queries(con: duckdb.DuckDBPyConnection, mmsi: Sequence[int] = ()) -> list[Query]:
@@ -109,34 +125,92 @@ def _ais_query(mmsi: int, name: str | None, imo: int | None, call_sign: str | No
     )
 
 
-def _hit_row(query: Query, hit: Hit) -> dict[str, Any]:
+def hit_row(query: Query, hit: Hit, entity: EntityProxy, searched: Sequence[str]) -> dict[str, Any]:
+    """One row of :data:`setori.schema.HITS`: the hit, its query and the listed entity."""
     return {
+        "hit_id": hit.hit_id,
         "query_ref": hit.query_ref,
-        "query_key": query_key(query),
-        "query": json.dumps({k: v for k, v in asdict(query).items() if v}, ensure_ascii=False),
+        "query_key": hit.query_key,
+        "query": canonical_json({k: v for k, v in asdict(query).items() if v}),
+        "searched": ",".join(searched),
         "entity_id": hit.entity_id,
         "list_id": hit.list_id,
+        "list_version": hit.list_version,
+        "matcher_version": hit.matcher_version,
         "schema": hit.schema,
         "caption": hit.caption,
+        "listing": canonical_json(listing_of(entity)),
         "score": round(hit.score, 4),
         "band": hit.band,
         "decision": hit.decision,
         "match": hit.match,
-        "features": json.dumps([asdict(f) for f in hit.features], ensure_ascii=False),
+        "features": canonical_json([asdict(f) for f in hit.features]),
+        "entity": canonical_json(entity.to_dict()),
     }
 
 
 def screen(
-    screener: Screener, queries_: Iterable[Query], *, limit: int = 10, alerts_only: bool = True
+    screener: Screener,
+    queries_: Iterable[Query | QueryGroup],
+    *,
+    limit: int = 10,
+    alerts_only: bool = True,
 ) -> pa.Table:
-    """Hits of every query as a table (alerting or decided hits only, unless told otherwise)."""
+    """Hits of every query as a table (alerting or decided hits only, unless told otherwise).
+
+    A :class:`QueryGroup` (one name screened as several schemata) gives its best ``limit``
+    hits over all its queries, each entity once (the query that scored it highest).
+    """
     rows = []
-    for query in queries_:
-        for hit in screener.screen(query, limit=limit):
+    for item in queries_:
+        group = item if isinstance(item, QueryGroup) else QueryGroup((item,))
+        for query, hit in _group_hits(screener, group, limit):
             if alerts_only and hit.band == "none" and hit.decision is None:
                 continue
-            rows.append(_hit_row(query, hit))
+            rows.append(hit_row(query, hit, screener.entity(hit), group.searched))
     return pa.Table.from_pylist(rows, schema=HITS)
+
+
+def stored_hit_row(stored: Mapping[str, Any], decision: str | None) -> dict[str, Any]:
+    """A stored hit (:func:`setori.workspace.hits.get_hit`) as the :data:`HITS` row screening
+    showed, with today's ``decision`` on its pair, ``created_at`` and ``created_by``.
+    ``searched`` is the schema of the stored query (the other schemata searched beside it
+    belong to the run, not to the hit)."""
+    entity = model.get_proxy(dict(stored["entity"]))
+    query = dict(stored["query"])
+    return {
+        "hit_id": stored["hit_id"],
+        "query_ref": query.get("ref"),
+        "query_key": stored["query_key"],
+        "query": canonical_json(query),
+        "searched": query.get("schema", ""),
+        "entity_id": stored["entity_id"],
+        "list_id": stored["list_id"],
+        "list_version": stored["list_version"],
+        "matcher_version": stored["matcher_version"],
+        "schema": entity.schema.name,
+        "caption": entity.caption,
+        "listing": canonical_json(listing_of(entity)),
+        "score": stored["score"],
+        "band": stored["band"],
+        "decision": decision,
+        "match": stored["band"] != "none" and decision != "dismissed",
+        "features": canonical_json(stored["features"]),
+        "entity": canonical_json(stored["entity"]),
+        "created_at": stored["created_at"],
+        "created_by": stored["created_by"],
+    }
+
+
+def _group_hits(screener: Screener, group: QueryGroup, limit: int) -> list[tuple[Query, Hit]]:
+    best: dict[tuple[str, str], tuple[Query, Hit]] = {}
+    for query in group.queries:
+        for hit in screener.screen(query, limit=limit):
+            key = (hit.list_id, hit.entity_id)
+            if key not in best or hit.score > best[key][1].score:
+                best[key] = (query, hit)
+    found = sorted(best.values(), key=lambda qh: (-qh[1].score, qh[1].entity_id))
+    return found[:limit]
 
 
 def resolve_vessel(con: duckdb.DuckDBPyConnection, key: str) -> list[int]:
@@ -157,7 +231,11 @@ def resolve_vessel(con: duckdb.DuckDBPyConnection, key: str) -> list[int]:
 
 
 def vessel_page(
-    con: duckdb.DuckDBPyConnection, key: str, *, profile: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    key: str,
+    *,
+    profile: str | None = None,
+    decisions: Mapping[tuple[str, str], str] | None = None,
 ) -> dict[str, Any]:
     """Everything known about a vessel: identities over time, list hits, conflicts, events.
 
@@ -165,33 +243,37 @@ def vessel_page(
     the hull checks over the vessel's broadcasts and the stored lists, and the static-report
     rules (name churn, invalid and missing IMO) except those a shown identity event already
     shows, so each churn appears once. ``events`` are those of ``profile`` (default: every
-    profile), each with its ``profile``.
+    profile), each with its ``profile``. ``decisions`` (from the workspace) mark the hits.
     """
     mmsis = resolve_vessel(con, key)
     statics = con.sql(
         "SELECT * EXCLUDE (static_id) FROM statics WHERE mmsi IN (SELECT unnest($m))",
         params={"m": mmsis},
     ).to_arrow_table()
-    entities = list(stored_entities(con))
+    lists = listed_entities(con)
+    entities = [e for listed in lists for e in listed.entities]
     events = read_events(con, EventFilter(mmsi=tuple(mmsis), profile=profile))
     findings = _hull_findings(statics, entities, mmsis) + _report_findings(statics, events)
     return {
         "key": key,
         "mmsi": mmsis,
         "identities": {m: queries.identities(con, m).to_pylist() for m in mmsis},
-        "hits": _vessel_hits(con, entities, mmsis).to_pylist(),
+        "hits": _vessel_hits(con, lists, mmsis, decisions).to_pylist(),
         "conflicts": [asdict(f) for f in findings],
         "events": events.select([*EVENT_COLUMNS, "profile"]).to_pylist(),
     }
 
 
 def _vessel_hits(
-    con: duckdb.DuckDBPyConnection, entities: list[EntityProxy], mmsis: list[int]
+    con: duckdb.DuckDBPyConnection,
+    lists: list[ListedEntities],
+    mmsis: list[int],
+    decisions: Mapping[tuple[str, str], str] | None,
 ) -> pa.Table:
     """Alerting or decided list hits of the vessel's broadcast identities."""
-    if not entities:
+    if not any(listed.entities for listed in lists):
         return pa.Table.from_pylist([], schema=HITS)
-    screener = Screener(entities, decisions=decision_store.all_decisions(con))
+    screener = Screener(lists=lists, decisions=decisions)
     return screen(screener, ais_queries(con, mmsis), alerts_only=True)
 
 

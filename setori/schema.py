@@ -80,20 +80,32 @@ def empty(schema: pa.Schema) -> pa.Table:
 
 
 #: Screening hits (``setori.screen`` verb, ``setori screen --format json``): one row per
-#: query and listed entity, ``features`` a JSON list of {name, contribution, explanation}.
+#: query and listed entity. ``hit_id`` is content-derived (query_key, entity_id, list_id,
+#: list_version, matcher_version; :func:`setori.screen.model.hit_id_of`); ``searched`` the
+#: schemata the query was screened as (comma-separated); ``query``, ``listing`` (the listed
+#: entity's programmes and identifiers), ``features`` (a list of {name, contribution,
+#: explanation}) and ``entity`` (the listed FtM entity as matched) are JSON text.
 HITS = pa.schema(
     [
+        ("hit_id", pa.string()),
         ("query_ref", pa.string()),
         ("query_key", pa.string()),
         ("query", pa.string()),
+        ("searched", pa.string()),
         ("entity_id", pa.string()),
         ("list_id", pa.string()),
+        ("list_version", pa.string()),
+        ("matcher_version", pa.string()),
         ("schema", pa.string()),
         ("caption", pa.string()),
+        ("listing", pa.string()),
         ("score", pa.float64()),
         ("band", pa.string()),
         ("decision", pa.string()),
         ("match", pa.bool_()),
         ("features", pa.string()),
+        ("entity", pa.string()),
     ]
 )
+#: The JSON text columns of :data:`HITS` (decoded in JSON output).
+HITS_JSON_COLUMNS = ("query", "listing", "features", "entity")

@@ -533,20 +533,22 @@ def test_listed_korean_persons_in_other_orders_or_run_together_still_match(
 
 @pytest.mark.slow
 def test_dismissed_pairs_stay_dismissed(entities: list[EntityProxy], rows: dict) -> None:
+    """Decisions are keyed by the exact query (query_key) and entity: never by ``ref``, a
+    label several queries may share (a CLI query's ``cli`` once leaked to every other)."""
     name = rows["23729"][1]
-    by_ref = Query(names=(name,), ref="445000001")
-    by_key = Query(names=(name.replace(" ", "-"),))
+    spelled = Query(names=(name.replace(" ", "-"),), ref="cli")  # same key as `name`
+    with_imo = Query(names=(name,), imo="8660313", ref="cli")  # another query
     decisions = {
-        ("445000001", "ofac-23729"): "dismissed",
-        (query_key(by_key), "ofac-23729"): "confirmed",
+        (query_key(Query(names=(name,))), "ofac-23729"): "dismissed",
+        ("cli", "ofac-23729"): "confirmed",  # a ref is no key: never applied
     }
     screener = Screener(entities, decisions=decisions)
-    dismissed = top(screener, by_ref)
+    dismissed = top(screener, spelled)
     assert dismissed.entity_id == "ofac-23729" and dismissed.decision == "dismissed"
     assert dismissed.band == "strong" and not dismissed.match
-    assert list(screener.screen_many([by_ref])) == [dismissed]
-    confirmed = top(screener, by_key)
-    assert confirmed.decision == "confirmed" and confirmed.match
+    assert list(screener.screen_many([spelled])) == [dismissed]
+    other = top(screener, with_imo)
+    assert other.entity_id == "ofac-23729" and other.decision is None and other.match
 
 
 @pytest.mark.slow

@@ -203,14 +203,19 @@ def test_events_and_map_before_any_detection_are_empty(tmp_path: Path) -> None:
 def test_the_cli_light_constants_equal_the_modules_they_stand_for() -> None:
     """The CLI builds its choices without importing the heavy modules that define them."""
     from setori import export, export_events
-    from setori.cli import options
+    from setori.cli import investigate, options
     from setori.detect import catalog, run
     from setori.ingest import sources
-    from setori.store import decisions
+    from setori.schema import HITS_JSON_COLUMNS
+    from setori.screen.match.queries import SCHEMATA
+    from setori.workspace import decisions
 
     assert options.TABLE_FORMATS == export.FORMATS
     assert options.EVENT_FORMATS == export_events.FORMATS
     assert options.INPUT_FORMATS == sources.FORMATS
     assert options.DECISIONS == decisions.DECISIONS
+    assert investigate.REASON_CODES == decisions.REASON_CODES
+    assert investigate.SCHEMATA == SCHEMATA
+    assert investigate.HITS_JSON_COLUMNS == HITS_JSON_COLUMNS
     assert tuple(run.DETECTORS) == catalog.PRIMARY_TYPES
     assert catalog.EVENT_TYPES == run.EVENT_TYPES and catalog.PROFILES == run.PROFILES

@@ -26,7 +26,7 @@ TABLE_FORMATS = ("csv", "json", "geojson", "parquet")
 EVENT_FORMATS = ("json", "csv", "geojson", "kml", "parquet")
 #: Input formats: setori.ingest.sources.FORMATS.
 INPUT_FORMATS = ("nmea", "marinecadastre", "dma", "aisdb", "traj", "csv", "parquet")
-#: Analysts' decisions on a hit: setori.store.decisions.DECISIONS.
+#: Analysts' decisions on a hit: setori.workspace.decisions.DECISIONS.
 DECISIONS = ("confirmed", "dismissed")
 
 

@@ -170,7 +170,8 @@ def _context(tags: dict[str, Any]) -> str:
 
 
 def hits(table: pa.Table) -> None:
-    """Screening hits with each feature's contribution in words."""
+    """Screening hits: the listed entity with its programme, identifiers and list version,
+    and each feature's contribution in words."""
     from rich.table import Table
 
     out = wide(140)
@@ -178,16 +179,60 @@ def hits(table: pa.Table) -> None:
         out.print("no hits")
         return
     view = Table(title=plural(table.num_rows, "hit"), show_lines=True)
-    for col in ("query", "listed entity", "score", "band", "why"):
-        view.add_column(col, overflow="fold")
+    for col in ("hit id", "query", "listed entity", "score", "band", "why"):
+        view.add_column(col, overflow="fold", no_wrap=col == "hit id")
     for row in table.to_pylist():
         why = "\n".join(
             f"{f['contribution']:+.2f} {f['explanation']}" for f in json.loads(row["features"])
         )
         band = row["band"] + (f" ({row['decision']})" if row["decision"] else "")
         view.add_row(
-            row["query_ref"] or row["query"], f"{row['caption']}\n{row['entity_id']}",
-            f"{row['score']:.2f}", band, why,
+            row["hit_id"], _query_text(row), _listed_text(row), f"{row['score']:.2f}", band, why
+        )
+    out.print(view)
+
+
+def _query_text(row: dict[str, Any]) -> str:
+    query = json.loads(row["query"])
+    said = " / ".join(query.get("names", []))
+    ids = ", ".join(f"{k} {query[k]}" for k in ("imo", "mmsi", "call_sign", "flag",
+                                                "birth_date") if query.get(k))  # fmt: skip
+    label = f"{row['query_ref']}: " if row["query_ref"] else ""
+    return f"{label}{said}{' (' + ids + ')' if ids else ''}\nas {query.get('schema', '?')}"
+
+
+def _listed_text(row: dict[str, Any]) -> str:
+    listing = json.loads(row["listing"] or "{}")
+    lines = [f"{row['caption']} ({row['schema']})", row["entity_id"]]
+    programmes = listing.get("programme", []) + listing.get("programme_id", [])
+    if programmes:
+        lines.append("programme " + ", ".join(dict.fromkeys(programmes)))
+    ids = [f"{label} {', '.join(listing[k])}" for k, label in (("imo", "IMO"), ("mmsi", "MMSI"),
+           ("call_sign", "call sign"), ("flag", "flag")) if listing.get(k)]  # fmt: skip
+    lines += ids
+    lines.append(f"list {row['list_id']} {row['list_version']}".rstrip())
+    return "\n".join(lines)
+
+
+def decisions(rows: list[dict[str, Any]]) -> None:
+    """The decision history, oldest first; the current decision per pair is marked."""
+    from rich.table import Table
+
+    out = wide(140)
+    if not rows:
+        out.print("no decisions")
+        return
+    view = Table(title=plural(len(rows), "decision"))
+    for col in ("id", "when (UTC)", "analyst", "query key", "entity", "decision", "reason",
+                "note", "hit id"):  # fmt: skip
+        view.add_column(col, overflow="fold")
+    for r in rows:
+        what = r["decision"] + (f" {r['reverts']}" if r["reverts"] else "")
+        what += " (current)" if r.get("current") else ""
+        view.add_row(
+            str(r["decision_id"]), r["decided_at"][:19].replace("T", " "), r["analyst"],
+            r["query_key"], r["entity_id"], what, r["reason_code"], r["note"] or "",
+            r["hit_id"] or "",
         )  # fmt: skip
     out.print(view)
 

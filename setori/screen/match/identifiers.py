@@ -10,6 +10,10 @@ logic-v2 lacks, becomes negative features:
 * a DPRK call sign (``HM*``, ``P5*``-``P9*``) broadcast under a foreign flag or MID, on a
   hit that rests on an identifier.
 
+A hit on an exact IMO or MMSI whose names do not match says so (``name_differs``, no
+weight): the listed name is shown beside the query's, so that a renamed hull is never
+mistaken for a name match nor hidden behind one.
+
 One qualifier: a declared flag or MID that is a listed or past flag of the vessel
 (``flag_agrees``) lifts a name match too weak to alert on its own (a short name one
 letter apart) into the review band.
@@ -158,3 +162,28 @@ def flag_agreement(ids: QueryIds, record: EntityRecord) -> list[Evidence]:
         return []
     why = f"{said}: supports a name match too weak on its own"
     return [Evidence("flag_agrees", w.FLAG_AGREES, why, qualifier=True)]
+
+
+def name_differs(
+    names: Sequence[str], ids: QueryIds, record: EntityRecord, *, name_matched: bool
+) -> list[Evidence]:
+    """An explanatory feature when an exact IMO or MMSI hit carries a different name."""
+    if not names or name_matched:
+        return []
+    shared = [
+        f"{label} {value}"
+        for label, value, listed in (
+            ("IMO", ids.imo, record.imos),
+            ("MMSI", ids.mmsi, record.mmsis),
+        )
+        if value and value in listed
+    ]
+    if not shared:
+        return []
+    listed_names = sorted(record.entity.get("name", quiet=True)) or [record.entity.caption]
+    why = (
+        f"{' and '.join(shared)} {'match' if len(shared) > 1 else 'matches'} but the listed "
+        f"name is {' / '.join(listed_names)}, not {' / '.join(names)}: renamed, or a wrong "
+        "identifier?"
+    )
+    return [Evidence("name_differs", 0.0, why)]

@@ -7,8 +7,9 @@ an ``alias``) is also indexed in its McCune-Reischauer readings.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from followthemoney.proxy import EntityProxy
 
@@ -33,6 +34,7 @@ class EntityRecord:
     call_signs: frozenset[str]
     flags: frozenset[str]
     past_flags: frozenset[str]
+    list_version: str = ""  # the list's version the entity was read from ("" when unknown)
 
     @property
     def is_vessel(self) -> bool:
@@ -55,6 +57,15 @@ class NameForm:
         return KIND_WORDS[self.kind]
 
 
+@dataclass(frozen=True, slots=True)
+class ListedEntities:
+    """The entities of one version of one list, as the store names them."""
+
+    list_id: str
+    version: str
+    entities: Iterable[EntityProxy]
+
+
 def list_id_of(entity: EntityProxy) -> str:
     """The list an entity comes from: its dataset when it has one, else its id's prefix."""
     datasets = sorted(getattr(entity, "datasets", None) or ())
@@ -63,11 +74,15 @@ def list_id_of(entity: EntityProxy) -> str:
     return (entity.id or "").split("-", 1)[0]
 
 
-def make_record(entity: EntityProxy) -> EntityRecord:
-    """Identifiers of an entity in canonical form."""
+def make_record(
+    entity: EntityProxy, list_id: str | None = None, list_version: str = ""
+) -> EntityRecord:
+    """Identifiers of an entity in canonical form (its list: ``list_id``, else
+    :func:`list_id_of`)."""
     return EntityRecord(
         entity=entity,
-        list_id=list_id_of(entity),
+        list_id=list_id or list_id_of(entity),
+        list_version=list_version,
         imos=_canonical(entity, "imoNumber", normalize_imo),
         mmsis=_canonical(entity, "mmsi", canonical_mmsi),
         call_signs=_canonical(entity, "callSign", normalize_call_sign),
@@ -95,6 +110,27 @@ def _forms_of(value: str, prop: str, position: int, *, vessel: bool) -> list[Nam
             note = f"list {KIND_WORDS[prop]} {value} romanised as {text.upper()}"
             forms.append(NameForm(position, prop, name_key(text, vessel=vessel), note))
     return forms
+
+
+#: What a hit shows of the listed entity besides its names: FtM property -> output key.
+LISTING_PROPS = {
+    "program": "programme", "programId": "programme_id", "imoNumber": "imo", "mmsi": "mmsi",
+    "callSign": "call_sign", "flag": "flag", "birthDate": "birth_date", "country": "country",
+}  # fmt: skip
+
+
+def listing_of(entity: EntityProxy) -> dict[str, Any]:
+    """The listed entity's programmes and identifiers, each a sorted list (absent: left
+    out); countries as upper-case ISO codes, as everywhere else in setori's output."""
+    found: dict[str, Any] = {}
+    for prop, key in LISTING_PROPS.items():
+        if entity.schema.get(prop):
+            values = entity.get(prop, quiet=True)
+            if key in ("flag", "country"):
+                values = [v.upper() for v in values]
+            if values:
+                found[key] = sorted(values)
+    return found
 
 
 def canonical_mmsi(value: str | None) -> str | None:

@@ -17,7 +17,7 @@ from functools import lru_cache
 from followthemoney import model
 from followthemoney.proxy import EntityProxy
 
-from setori.screen.match.decisions import checked, with_decision
+from setori.screen.match.decisions import checked, query_key, with_decision
 from setori.screen.match.evidence import Evidence, features_of, score_of
 from setori.screen.match.identifiers import (
     IdentifierIndex,
@@ -25,15 +25,22 @@ from setori.screen.match.identifiers import (
     contradictions,
     flag_agreement,
     identifier_evidence,
+    name_differs,
 )
 from setori.screen.match.index import NameIndex
 from setori.screen.match.names import NameKey, name_key
 from setori.screen.match.party import FormEntities, party_evidence, query_entity
-from setori.screen.match.records import EntityRecord, NameForm, make_record, name_forms
+from setori.screen.match.records import (
+    EntityRecord,
+    ListedEntities,
+    NameForm,
+    make_record,
+    name_forms,
+)
 from setori.screen.match.variants import NameVariant, name_variants
 from setori.screen.match.vessel import lengths_within_budget, vessel_name_evidence
 from setori.screen.match.weights import FUZZY_MIN_SIMILARITY
-from setori.screen.model import REVIEW_AT, Hit, Query, band_of
+from setori.screen.model import MATCHER_VERSION, REVIEW_AT, Hit, Query, band_of
 
 VESSEL_CANDIDATES = 10  # ranked (fuzzy) name candidates per vessel name variant
 PARTY_CANDIDATES = 30  # ranked candidates per person or organisation name variant
@@ -51,6 +58,7 @@ class Prepared:
     ids: QueryIds
     variants: tuple[NameVariant, ...]
     keys: tuple[NameKey, ...]
+    key: str  # query_key(query): what decisions and hit ids are keyed by
 
     @property
     def is_vessel(self) -> bool:
@@ -59,16 +67,29 @@ class Prepared:
 
 
 class Screener:
-    """Screens queries against list entities; indexes are built once, in memory."""
+    """Screens queries against list entities; indexes are built once, in memory.
+
+    ``entities`` name their list by their dataset or id prefix (:func:`.records.list_id_of`)
+    and carry no version; ``lists`` give each list's id and version as the store keeps them,
+    which every hit then carries. ``decisions`` map (query_key, entity_id) to the current
+    decision on the pair.
+    """
 
     def __init__(
         self,
-        entities: Iterable[EntityProxy],
+        entities: Iterable[EntityProxy] = (),
         *,
         decisions: Mapping[tuple[str, str], str] | None = None,
+        lists: Iterable[ListedEntities] = (),
     ) -> None:
-        matchable = (e for e in entities if e.id and e.schema.matchable)
-        self.records: list[EntityRecord] = [make_record(e) for e in matchable]
+        self.records: list[EntityRecord] = [make_record(e) for e in entities if _matchable(e)]
+        for listed in lists:
+            self.records.extend(
+                make_record(e, listed.list_id, listed.version)
+                for e in listed.entities
+                if _matchable(e)
+            )
+        self.by_id = {(r.list_id, str(r.entity.id)): i for i, r in enumerate(self.records)}
         self.decisions = checked(decisions)
         self.identifiers = IdentifierIndex(self.records)
         self.forms = [name_forms(record, i) for i, record in enumerate(self.records)]
@@ -77,6 +98,10 @@ class Screener:
             [i for i, r in enumerate(self.records) if not r.is_vessel], False
         )
         self.form_entities = FormEntities()
+
+    def entity(self, hit: Hit) -> EntityProxy:
+        """The listed entity of a hit, as it was matched."""
+        return self.records[self.by_id[(hit.list_id, hit.entity_id)]].entity
 
     def _index(self, positions: list[int], vessels: bool) -> NameIndex:
         forms = [form for i in positions for form in self.forms[i]]
@@ -133,6 +158,9 @@ class Screener:
         ids = identifier_evidence(prepared.ids, record)
         name_matched = any(e.weight > 0 for e in names)
         evidence = names + ids + contradictions(prepared.ids, record, name_matched=name_matched)
+        evidence += name_differs(
+            prepared.query.names, prepared.ids, record, name_matched=name_matched
+        )
         if record.is_vessel and is_weak(evidence):
             evidence += flag_agreement(prepared.ids, record)
         if not evidence:
@@ -148,8 +176,11 @@ class Screener:
             score=score,
             band=band_of(score),
             features=features,
+            query_key=prepared.key,
+            list_version=record.list_version,
+            matcher_version=MATCHER_VERSION,
         )
-        return with_decision(hit, prepared.query, self.decisions)
+        return with_decision(hit, self.decisions)
 
     def _name_evidence(
         self, prepared: Prepared, position: int, matched: list[NameForm]
@@ -165,6 +196,10 @@ class Screener:
         chosen = list(dict.fromkeys(matched)) or forms[:MAX_UNMATCHED_FORMS]
         compared = [(form, self.form_entities.get(form, listed)) for form in chosen]
         return party_evidence(entity, prepared.variants, compared, forms)
+
+
+def _matchable(entity: EntityProxy) -> bool:
+    return bool(entity.id) and entity.schema.matchable
 
 
 @lru_cache(maxsize=4096)
@@ -204,6 +239,7 @@ def prepare(query: Query) -> Prepared:
         ids=QueryIds.of(query),
         variants=tuple(v for v, _ in keyed),
         keys=tuple(k for _, k in keyed),
+        key=query_key(query),
     )
 
 
