@@ -133,6 +133,7 @@ def test_an_event_snapshot_freezes_the_event_its_positions_and_its_detector(drif
     # 64-bit row ids are strings, and the positions cited include the event's first and last
     assert event["evidence"]["first_row_id"] == str(evidence["first_row_id"])
     row_ids = {p["row_id"] for p in snap["positions"]}
+    assert {p["segment_id"] for p in snap["positions"]} >= set(event["segment_ids"])
     assert all(isinstance(r, str) for r in row_ids)
     assert {event["evidence"]["first_row_id"], event["evidence"]["last_row_id"]} <= row_ids
     times = [p["time"] for p in snap["positions"]]

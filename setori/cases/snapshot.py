@@ -10,7 +10,8 @@ bytes a case stores; their SHA-256 is the evidence hash. So every value in it is
 ``setori.event-snapshot/1``::
 
     {schema, event, detector: {name, version, profile, parameters},
-     positions: [{row_id, mmsi, time, lat, lon, sog_kn, cog_deg}], positions_window,
+     positions: [{row_id, mmsi, time, lat, lon, sog_kn, cog_deg, segment_id}],
+     positions_window,
      vessels: [vessel snapshots], frozen_at}
 
 ``setori.vessel-snapshot/1``::
@@ -43,7 +44,7 @@ VESSEL_SCHEMA = "setori.vessel-snapshot/1"
 MAX_SAFE_INT = 2**53 - 1
 #: Keys whose integer values are 64-bit row ids, written as strings whatever their size.
 ID_KEYS = frozenset({"row_id", "first_row_id", "last_row_id", "id", "hit_id", "event_id"})
-POSITION_COLUMNS = ("row_id", "mmsi", "ts", "lat", "lon", "sog_kn", "cog_deg")
+POSITION_COLUMNS = ("row_id", "mmsi", "ts", "lat", "lon", "sog_kn", "cog_deg", "segment_id")
 _SPACES = re.compile(r"\s+")
 
 
@@ -180,8 +181,8 @@ def event_dict(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def position_rows(positions: pa.Table) -> list[dict[str, Any]]:
-    """The cited positions as ``{row_id, mmsi, time, lat, lon, sog_kn, cog_deg}`` dicts, in
-    (mmsi, time, row_id) order."""
+    """The cited positions as ``{row_id, mmsi, time, lat, lon, sog_kn, cog_deg, segment_id}``
+    dicts (the columns ``positions`` has), in (mmsi, time, row_id) order."""
     present = [c for c in POSITION_COLUMNS if c in positions.column_names]
     rows = positions.select(present).to_pylist()
     out = []

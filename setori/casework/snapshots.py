@@ -139,9 +139,10 @@ def _positions(
     con: duckdb.DuckDBPyConnection, mmsis: list[int], window: tuple[datetime, datetime]
 ) -> pa.Table:
     return con.sql(
-        """SELECT row_id, mmsi, ts, lat, lon, sog_kn, cog_deg FROM positions
-        WHERE mmsi IN (SELECT unnest($mmsi)) AND ts >= $t0 AND ts <= $t1
-        ORDER BY mmsi, ts, row_id""",
+        """SELECT p.row_id, p.mmsi, p.ts, p.lat, p.lon, p.sog_kn, p.cog_deg, s.segment_id
+        FROM positions p LEFT JOIN segments s USING (row_id)
+        WHERE p.mmsi IN (SELECT unnest($mmsi)) AND p.ts >= $t0 AND p.ts <= $t1
+        ORDER BY p.mmsi, p.ts, p.row_id""",
         params={"mmsi": mmsis, "t0": window[0], "t1": window[1]},
     ).to_arrow_table()
 
