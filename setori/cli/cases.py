@@ -318,7 +318,7 @@ def _about(record: dict[str, Any]) -> str:
     if record["action"] == "status_changed":
         return f"{payload.get('from')} -> {payload.get('to')}"
     if record["action"] == "sightings_rejected":
-        return f"{len(payload.get('errors', []))} bad rows of {payload.get('file')}"
+        return f"{plural(len(payload.get('errors', [])), 'bad row')} of {payload.get('file')}"
     return f"{payload.get('kind')} {payload.get('name')}"
 
 
