@@ -15,14 +15,8 @@ from hypothesis import strategies as st
 
 from setori.cases.log import next_record, verify_chain
 from setori.cases.model import GENESIS_HASH, LogRecord, json_evidence
-from setori.cases.sightings import (
-    EVENT_COLUMNS,
-    SightingParams,
-    match_sightings,
-    read_sightings,
-    require_valid,
-    sighting_records,
-)
+from setori.cases.sighting_match import EVENT_COLUMNS, match_sightings, sighting_records
+from setori.cases.sightings import SightingParams, read_sightings, require_valid
 from setori.errors import InputError
 from tests.conftest import TESTS_DATA
 

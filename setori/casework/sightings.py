@@ -14,13 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from setori.cases.sightings import (
-    EVENT_COLUMNS,
-    SightingParams,
-    Sightings,
-    match_sightings,
-    sighting_records,
-)
+from setori.cases.sighting_match import EVENT_COLUMNS, match_sightings, sighting_records
+from setori.cases.sightings import SightingParams, Sightings
 from setori.store.events import EventFilter, read_events
 from setori.store.queries import TrackFilter
 
