@@ -81,7 +81,7 @@ def test_export_sign_verify_through_the_cli(
         tmp_path, "case", "verify-bundle", "case.zip", "--key", "kim.pub", "--key", "reviewer.pub"
     )
     assert ok.returncode == 0, ok.stderr
-    assert ok.stdout.rstrip().endswith("every hash, proof and signature verify")
+    assert ok.stdout.rstrip().endswith("every hash, proof and signature verifies")
     fingerprint = setori.keys_show(tmp_path / "kim.pub")
     unkeyed = _setori(tmp_path, "case", "verify-bundle", "case.zip", "--format", "json")
     report = json.loads(unkeyed.stdout)

@@ -217,15 +217,14 @@ def case_verify(
 
     if not _is_bundle(target):
         found = verbs.case_verify(target, db=db, workspace=workspace, settings=settings_of())
-        _finish(
-            list(found["problems"]), fmt, found, f"case {target}: its log's hash chain and evidence"
-        )
+        good = "its log's hash chain and every evidence hash verify"
+        _finish(list(found["problems"]), fmt, found, f"case {target}", good)
         return
     report = verbs.bundle_verify(target, keys=keys)
     if fmt == "text":
         _describe(target, report, bool(keys))
-    what = f"bundle {target}: every hash, proof and signature"
-    _finish(list(report.problems), fmt, _as_dict(report), what)
+    good = "every hash, proof and signature verifies"
+    _finish(list(report.problems), fmt, _as_dict(report), f"bundle {target}", good)
 
 
 def _as_dict(report: BundleReport) -> dict[str, Any]:
@@ -260,7 +259,7 @@ def _describe(target: str, report: BundleReport, keyed: bool) -> None:
         click.echo("  no --key given: compare the fingerprints above with the signers' by phone")
 
 
-def _finish(problems: list[str], fmt: str, info: dict[str, Any], what: str) -> None:
+def _finish(problems: list[str], fmt: str, info: dict[str, Any], what: str, good: str) -> None:
     if fmt == "json":
         click.echo(json.dumps({**info, "ok": not problems, "problems": problems}, indent=2))
     elif problems:
@@ -268,7 +267,7 @@ def _finish(problems: list[str], fmt: str, info: dict[str, Any], what: str) -> N
         for problem in problems:
             click.echo(f"  {problem}", err=True)
     else:
-        click.echo(f"OK: {what} verify")
+        click.echo(f"OK: {what}: {good}")
     if problems:
         raise SystemExit(1)
 

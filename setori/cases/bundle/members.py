@@ -42,8 +42,10 @@ def _safe(name: str) -> str:
 
 
 def evidence_path(item: EvidenceItem) -> str:
-    """Where an evidence item's bytes sit in the bag."""
-    return f"data/evidence/{item.evidence_id}-{_safe(item.name)}"
+    """Where an evidence item's bytes sit in the bag: its name, prefixed with its id unless
+    the name holds it already (ids are unique within a case, so paths are too)."""
+    name = _safe(item.name)
+    return f"data/evidence/{name if item.evidence_id in name else f'{item.evidence_id}-{name}'}"
 
 
 def _strings(value: Any) -> Iterable[str]:
