@@ -6,12 +6,14 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import shutil
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 import sqlalchemy as sa
 
@@ -255,3 +257,24 @@ def test_two_processes_appending_to_one_case_never_fork(
     texts = {r["payload"]["text"] for r in log if r["action"] == "note_added"}
     assert texts == {f"{t}-{i}" for t in "ab" for i in range(40)}
     assert setori.case_verify(case_id, **opened)["problems"] == []
+
+
+def test_show_says_when_the_current_detection_lost_a_cited_event(
+    opened: dict[str, Any], store: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(store, copy)
+    options = {**opened, "db": copy}
+    case_id = setori.case_new("gone", analyst="kim", **options)
+    event_id = _event_id(copy)
+    (added,) = setori.case_add(case_id, events=[event_id], analyst="kim", **options)
+    con = duckdb.connect(str(copy))
+    con.execute("DELETE FROM events")  # as if a re-run no longer found it
+    con.close()
+    (shown,) = setori.case_show(case_id, **options)["evidence"]
+    assert shown["current"]["status"] == "gone" and shown["sha256"] == added["sha256"]
+    assert setori.case_verify(case_id, **options)["ok"]  # the frozen evidence is unchanged
+    (unknown,) = setori.case_show(case_id, **{**options, "db": tmp_path / "none.duckdb"})[
+        "evidence"
+    ]
+    assert unknown["current"]["status"] == "unknown"
