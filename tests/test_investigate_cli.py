@@ -66,12 +66,32 @@ def test_sister_ship_numerals_never_match(listed: Path) -> None:
 
 
 def test_dismissed_pair_stays_dismissed(listed: Path) -> None:
+    _run("analyst", "add", "kim", "--db", str(listed))
     (hit, *_) = _hits(listed, "--name", "CHONMASAN")
-    _run("decide", str(hit["query_key"]), str(hit["entity_id"]), "dismissed", "--db", str(listed))
+    _run("decide", str(hit["hit_id"]), "dismissed", "--reason", "different_vessel",
+         "--analyst", "kim", "--db", str(listed))  # fmt: skip
     (again, *_) = _hits(listed, "--name", "CHONMASAN", "--all")
-    assert again["entity_id"] == hit["entity_id"]
+    assert again["entity_id"] == hit["entity_id"] and again["hit_id"] == hit["hit_id"]
     assert again["decision"] == "dismissed" and again["match"] is False
-    _run("decide", str(hit["query_key"]), str(hit["entity_id"]), "confirmed", "--db", str(listed))
+    (other, *_) = _hits(listed, "--name", "CHONMASAN", "--imo", "8660313")
+    assert other["entity_id"] == hit["entity_id"] and other["decision"] is None  # no leak
+    _run("decide", str(hit["query_key"]), str(hit["entity_id"]), "confirmed", "--reason",
+         "same_identifiers", "--analyst", "kim", "--db", str(listed))  # fmt: skip
+    history = _run("decisions", str(hit["hit_id"]), "--db", str(listed), "--format", "json")
+    assert [json.loads(r)["decision"] for r in history.splitlines()] == ["dismissed", "confirmed"]
+
+
+@pytest.mark.parametrize("name", ["Kim Jong Un", "김정은"])
+def test_a_person_is_found_without_a_schema(listed: Path, name: str) -> None:
+    """Without --schema a name is screened as every kind of party: before, `setori screen
+    --name "Kim Jong Un"` searched vessels only and printed "no hits"."""
+    (hit, *_) = _hits(listed, "--name", name)
+    assert (hit["entity_id"], hit["schema"], hit["band"]) == ("ofac-20157", "Person", "strong")
+    assert hit["listing"]["programme"] == ["DPRK3"]  # sdn.csv: "KIM, Jong Un","individual","DPRK3"
+    assert hit["searched"] == "Vessel,Person,Organization" and hit["list_id"] == "ofac"
+    table = CliRunner().invoke(cli, ["screen", "--db", str(listed), "--name", name])
+    assert "screened as Organization, Person, Vessel" in table.stderr
+    assert "programme DPRK3" in table.stdout and "no hits" not in table.stdout
 
 
 def test_vessel_page_from_ais(shared_data: Path, listed: Path) -> None:
