@@ -18,6 +18,8 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import setori
 from setori.canonical import canonical_bytes
@@ -322,6 +324,23 @@ def test_an_added_member_is_named(bundle: bytes, name: str, expected: str) -> No
 
     problems = _problems(_changed(bundle, add))
     assert any(p.startswith(name) and expected in p for p in problems), problems
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.data())
+def test_any_byte_altered_anywhere_fails_and_names_its_member(
+    bundle: bytes, data: st.DataObject
+) -> None:
+    members = read_zip(bundle)
+    name = data.draw(st.sampled_from(sorted(members)))
+    at = data.draw(st.integers(0, len(members[name]) - 1))
+    bit = data.draw(st.sampled_from([1, 2, 4, 8, 16, 32, 64, 128]))
+    content = members[name]
+    members[name] = content[:at] + bytes([content[at] ^ bit]) + content[at + 1 :]
+    problems = _problems(write_zip(members))
+    assert any(p.startswith(name) for p in problems), (name, at, problems)
 
 
 def test_a_signature_altered_in_the_envelope_is_named(bundle: bytes) -> None:

@@ -37,10 +37,13 @@ def keys_new(name: str | Path = "setori", *, overwrite: bool = False) -> dict[st
             raise InputError(f"{path} exists: choose another name (-o NAME) or remove it first")
     private_pem, public_pem = new_key_pair()
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
-    with os.fdopen(os.open(private, flags, 0o600), "wb") as out:
-        out.write(private_pem)
-    os.chmod(private, 0o600)  # also when it existed with wider permissions
-    public.write_bytes(public_pem)
+    try:
+        with os.fdopen(os.open(private, flags, 0o600), "wb") as out:
+            out.write(private_pem)
+        os.chmod(private, 0o600)  # also when it existed with wider permissions
+        public.write_bytes(public_pem)
+    except OSError as exc:
+        raise InputError(f"cannot write the key pair {stem}.key/.pub: {exc.strerror}") from None
     found = fingerprint(public_key_from_pem(public_pem))
     return {"private_key": str(private), "public_key": str(public), "fingerprint": found}
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from setori.canonical import canonical_bytes
@@ -175,6 +175,30 @@ def _proofs(case: Case, withheld: Collection[int]) -> dict[str, bytes]:
     return members
 
 
+def _case_json(case: Case, held: Sequence[EvidenceItem], exported_at: str) -> bytes:
+    return _json(
+        {
+            "schema": BUNDLE_SCHEMA,
+            "case_id": case.case_id,
+            "title": case.title,
+            "status": case.status,
+            "created_at": case.created_at,
+            "created_by": case.created_by,
+            "exported_at": exported_at,
+            "evidence": [_evidence_index(item) for item in held],
+        }
+    )
+
+
+def _withheld_json(items: Sequence[EvidenceItem], records: Sequence[LogRecord]) -> bytes:
+    evidence = [{"evidence_id": i.evidence_id, "kind": i.kind, "sha256": i.sha256} for i in items]
+    log_records = [
+        {"seq": r.seq, "record_hash": r.record_hash, "leaf_hash": leaf_hash(r.leaf_bytes()).hex()}
+        for r in records
+    ]
+    return _json({"evidence": evidence, "log_records": log_records})
+
+
 def data_members(
     case: Case,
     *,
@@ -192,33 +216,8 @@ def data_members(
     for item in held:
         members[evidence_path(item)] = item.content
         members.update(_derived(item))
-    members["data/case.json"] = _json(
-        {
-            "schema": BUNDLE_SCHEMA,
-            "case_id": case.case_id,
-            "title": case.title,
-            "status": case.status,
-            "created_at": case.created_at,
-            "created_by": case.created_by,
-            "exported_at": exported_at,
-            "evidence": [_evidence_index(item) for item in held],
-        }
-    )
-    members["data/withheld.json"] = _json(
-        {
-            "evidence": [
-                {"evidence_id": i.evidence_id, "kind": i.kind, "sha256": i.sha256} for i in items
-            ],
-            "log_records": [
-                {
-                    "seq": r.seq,
-                    "record_hash": r.record_hash,
-                    "leaf_hash": leaf_hash(r.leaf_bytes()).hex(),
-                }
-                for r in records
-            ],
-        }
-    )
+    members["data/case.json"] = _case_json(case, held, exported_at)
+    members["data/withheld.json"] = _withheld_json(items, records)
     members["data/case-log.jsonl"] = b"".join(
         r.leaf_bytes() + b"\n" for r in case.log if r.seq not in withheld_seqs
     )
