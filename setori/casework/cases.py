@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +42,7 @@ __all__ = [
     "add_note",
     "add_sightings",
     "add_vessel",
+    "check_case",
     "load_case",
     "new_case",
     "set_status",
@@ -105,10 +106,22 @@ def _item(row: dict[str, Any]) -> EvidenceItem:
 
 def verify_case(ws: Workspace, case_id: str) -> list[str]:
     """Problems with the case's stored log and evidence (``[]``: the chain holds)."""
+    return list(check_case(ws, case_id)["problems"])
+
+
+def check_case(ws: Workspace, case_id: str) -> dict[str, Any]:
+    """``{case_id, ok, records, evidence, problems}`` of the case as stored."""
     with ws.read() as con:
         head = int(store.case_row(con, case_id)["head_seq"])
     case = load_case(ws, case_id)
-    return verify_chain(case.log, head_seq=head, evidence=case.evidence)
+    problems = verify_chain(case.log, head_seq=head, evidence=case.evidence)
+    return {
+        "case_id": case_id,
+        "ok": not problems,
+        "records": len(case.log),
+        "evidence": len(case.evidence),
+        "problems": problems,
+    }
 
 
 def set_status(ws: Workspace, case_id: str, status: str, *, analyst: str | None) -> dict[str, Any]:
@@ -326,7 +339,7 @@ def add_sightings(
     }
 
 
-def _photo_entries(photos: dict[str, Path] | Any, who: str, at: str) -> dict[str, store.Entry]:
+def _photo_entries(photos: Mapping[str, Path], who: str, at: str) -> dict[str, store.Entry]:
     return {name: _entry(_file_item(file, who, at)) for name, file in sorted(photos.items())}
 
 

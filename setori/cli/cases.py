@@ -319,7 +319,10 @@ def _about(record: dict[str, Any]) -> str:
         return f"{payload.get('from')} -> {payload.get('to')}"
     if record["action"] == "sightings_rejected":
         return f"{plural(len(payload.get('errors', [])), 'bad row')} of {payload.get('file')}"
-    return f"{payload.get('kind')} {payload.get('name')}"
+    if "name" in payload:
+        return f"{payload.get('kind')} {payload.get('name')}"
+    shown = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+    return shown if len(shown) <= 80 else shown[:79] + "…"
 
 
 @case.command("verify")

@@ -237,15 +237,7 @@ def case_verify(
     missing at the end, every evidence item's bytes against its SHA-256 and against the hash
     its log record wrote. Returns ``{case_id, ok, records, evidence, problems}``; each
     problem names the record or evidence item."""
-    from setori.casework.cases import load_case, verify_case
+    from setori.casework.cases import check_case
 
     with open_workspace(db=db, workspace=workspace, settings=settings) as ws:
-        problems = verify_case(ws, case_id)
-        case = load_case(ws, case_id)
-    return {
-        "case_id": case_id,
-        "ok": not problems,
-        "records": len(case.log),
-        "evidence": len(case.evidence),
-        "problems": problems,
-    }
+        return check_case(ws, case_id)
