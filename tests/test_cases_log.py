@@ -237,3 +237,42 @@ def test_a_missing_photo_is_a_row_error(tmp_path: Path) -> None:
     assert read_sightings(path).errors == (
         "line 2: photo 'gone.jpg' is not a file beside the sightings file",
     )
+
+
+@given(
+    st.floats(min_value=-60, max_value=60),
+    st.floats(min_value=-179, max_value=179),
+    st.floats(min_value=-0.05, max_value=0.05),
+    st.floats(min_value=-0.05, max_value=0.05),
+    st.floats(min_value=0, max_value=1),
+    st.integers(min_value=60, max_value=1800),
+)
+def test_a_sighting_on_the_interpolated_track_is_explained(
+    lat: float, lon: float, dlat: float, dlon: float, fraction: float, gap_s: int
+) -> None:
+    t0 = datetime(2014, 10, 2, 18, tzinfo=UTC)
+    track = pl.DataFrame(
+        {
+            "mmsi": [212123000, 212123000],
+            "ts": [t0, t0 + timedelta(seconds=gap_s)],
+            "lat": [lat, lat + dlat],
+            "lon": [lon, lon + dlon],
+        }
+    )
+    at = t0 + timedelta(seconds=round(gap_s * fraction))
+    share = (at - t0).total_seconds() / gap_s
+    sighting = pl.DataFrame(
+        {
+            "row": [2],
+            "time": [at],
+            "lat": [lat + share * dlat],
+            "lon": [lon + share * dlon],
+            **{name: [None] for name in ("length_m", "heading_deg")},
+            **{name: [None] for name in ("photo", "source", "ref", "kind", "note")},
+        },
+        schema_overrides={"length_m": pl.Float64, "heading_deg": pl.Float64},
+    ).with_columns(pl.col("time").cast(pl.Datetime("us", "UTC")))
+    empty = pl.DataFrame(schema=EVENT_COLUMNS)
+    matched = match_sightings(sighting, track, empty, params=SightingParams(radius_m=1.0))
+    assert matched["dark_vessel"].to_list() == [False]
+    assert matched["vessels"][0][0]["distance_m"] <= 0.5
