@@ -24,7 +24,7 @@ from setori.geo.sphere import haversine_m_expr
 DEFAULT_PARAMS = SightingParams()
 
 #: The columns :func:`match_sightings` reads from events.
-EVENT_COLUMNS = {
+EVENT_COLUMNS: dict[str, pl.DataType | type[pl.DataType]] = {
     "id": pl.String,
     "type": pl.String,
     "subtype": pl.String,
