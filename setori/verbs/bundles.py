@@ -20,7 +20,7 @@ __all__ = ["bundle_verify", "case_export", "case_sign", "keys_new", "keys_show"]
 DEFAULT_KEY = Path("setori.key")
 
 
-def keys_new(name: str | Path = "setori", *, overwrite: bool = False) -> dict[str, str]:
+def keys_new(name: str | Path, *, overwrite: bool = False) -> dict[str, str]:
     """Make an Ed25519 key pair: ``NAME.key`` (private, PKCS#8 PEM, mode 0600) and
     ``NAME.pub`` (public, PEM). Returns the paths and the public key's fingerprint.
 
