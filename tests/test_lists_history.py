@@ -31,6 +31,7 @@ from setori.errors import NotFoundError, UnknownFormatError
 from setori.screen.lists import load_list, load_lists
 from setori.store import lists as list_store
 from setori.store.db import connect
+from setori.store.list_history import list_history
 from setori.workspace import open_workspace
 from setori.workspace.analysts import add_analyst
 from setori.workspace.tables import list_versions
@@ -97,7 +98,7 @@ def test_a_label_is_never_given_to_two_contents() -> None:
     assert _store(con, {"a": "ALPHA", "b": "BRAVO"}).new_version == "v1 (2)"
     back = _store(con, {"a": "ALPHA"})  # the first content again: a version of its own
     assert (back.new_version, back.added, back.removed) == ("v1 (3)", (), ("b",))
-    assert [h["current"] for h in list_store.list_history(con, "team")] == [False, False, True]
+    assert [h["current"] for h in list_history(con, "team")] == [False, False, True]
     other = duckdb.connect()  # a rebuilt store: the workspace knows "v1" as other content
     assert _store(other, {"z": "ZULU"}, reserved={"v1": "0" * 64}).new_version == "v1 (2)"
     digest = list_store.entities_digest([_hash("z", "ZULU")])
@@ -109,7 +110,7 @@ def test_history_counts_and_digests() -> None:
     _store(con, {"a": "ALPHA", "b": "BRAVO"}, label="one")
     _store(con, {"a": "ALPHA", "b": "BRAVO 2", "c": "CHARLIE", "d": "DELTA"}, label="two")
     _store(con, {"d": "DELTA"}, label="three")
-    history = list_store.list_history(con, "team")
+    history = list_history(con, "team")
     counts = [
         (h["version"], h["entities"], h["added"], h["removed"], h["changed"]) for h in history
     ]
@@ -126,7 +127,7 @@ def test_unknown_list_version_or_entity_is_named() -> None:
     with pytest.raises(NotFoundError, match="version 'v1' holds no entity 'zz'"):
         list_store.entity_at(con, "team", "v1", "zz")
     with pytest.raises(NotFoundError, match="list 'nope' is not in the store"):
-        list_store.list_history(con, "nope")
+        list_history(con, "nope")
     assert list(list_store.iter_entities(con, "nope")) == []
 
 
@@ -153,7 +154,7 @@ def test_history_bookkeeping_holds_for_any_sequence_of_loads(loads: list[dict[st
     con = duckdb.connect()
     for content in loads:
         _store(con, content)
-    history = list_store.list_history(con, "team")
+    history = list_history(con, "team")
     previous = 0
     for entry in history:
         assert entry["entities"] == previous + entry["added"] - entry["removed"]
@@ -330,8 +331,8 @@ def test_store_file_reopened_reads_the_same_history(tmp_path: Path) -> None:
     con = connect(tmp_path / "s.duckdb")
     _store(con, {"a": "ALPHA"})
     _store(con, {"a": "ALPHA 2"})
-    before = list_store.list_history(con, "team")
+    before = list_history(con, "team")
     con.close()
     again = connect(tmp_path / "s.duckdb")
-    assert list_store.list_history(again, "team") == before
+    assert list_history(again, "team") == before
     again.close()

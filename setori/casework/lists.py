@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from setori.canonical import canonical_json
 from setori.screen.lists import LoadedList
 from setori.screen.lists import load_lists as read_lists
+from setori.store import list_history
 from setori.store import lists as list_store
 from setori.workspace import Workspace
 from setori.workspace.tables import list_versions
@@ -95,7 +96,7 @@ def version_row(
     con: duckdb.DuckDBPyConnection, list_id: str, version: str, *, loaded_by: str | None
 ) -> dict[str, Any]:
     """The workspace ``list_versions`` row of a stored version."""
-    entry = next(h for h in list_store.list_history(con, list_id) if h["version"] == version)
+    entry = list_history.version_entry(con, list_id, version)
     meta = list_store.list_info(con, list_id, version=version)["meta"]
     return {
         "list_id": list_id, "version": version, "source": entry["source"],

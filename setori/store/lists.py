@@ -15,7 +15,8 @@ duplicate id) leaves the stored versions as they were, and content identical to 
 current version adds nothing. The **current** version of a list is the one loaded last:
 :func:`list_ids`, :func:`list_info` and :func:`iter_entities` read it (the screener sees
 nothing else), while ``version=`` / :func:`entity_at` / :func:`list_history` reach every
-stored one, so a hit can be shown again exactly as it was made. Only these two tables are
+stored one (and :mod:`setori.store.list_history` compares them), so a hit can be shown
+again exactly as it was made. Only these two tables are
 written: analysts' decisions live elsewhere and survive every update.
 
 Callers pass plain JSON (dicts in FtM form); this module imports nothing of setori's
@@ -107,7 +108,7 @@ def add_version(
         _stage(con, list_id, entities)
         digest = _stage_digest(con)
         current = _current_version(con, list_id)
-        if current is not None and _version_digest(con, list_id, current) == digest:
+        if current is not None and version_digest(con, list_id, current) == digest:
             con.sql("DROP TABLE _list_stage")
             return _unchanged(con, list_id, current)
         name = _version_name(con, list_id, version, digest, reserved or {})
@@ -147,7 +148,8 @@ def _stage_digest(con: duckdb.DuckDBPyConnection) -> str:
     return str(row[0]) if row else entities_digest(())
 
 
-def _version_digest(con: duckdb.DuckDBPyConnection, list_id: str, version: str) -> str:
+def version_digest(con: duckdb.DuckDBPyConnection, list_id: str, version: str) -> str:
+    """The :func:`entities_digest` of a stored version (computed from its rows)."""
     row = con.execute(
         f"SELECT {_DIGEST_SQL} FROM list_entities WHERE list_id = ? AND version = ?",
         [list_id, version],
@@ -317,44 +319,6 @@ def current_version(con: duckdb.DuckDBPyConnection, list_id: str) -> str:
     if found is None:
         raise NotFoundError(f"list {list_id!r} is not in the store; load it first")
     return found
-
-
-def list_history(con: duckdb.DuckDBPyConnection, list_id: str) -> list[dict[str, Any]]:
-    """Each stored version of ``list_id``, oldest first: ``version``, ``loaded_at``,
-    ``source``, ``entities``, ``added`` / ``removed`` / ``changed`` (against the version
-    before it; the first version adds everything), ``digest`` (:func:`entities_digest`)
-    and ``current`` (whether readers see it)."""
-    rows = list_versions(con, list_id)
-    history, previous = [], None
-    for row in rows:
-        counts = _compare(con, list_id, previous, row["version"])
-        history.append({
-            "list_id": list_id, "version": row["version"], "loaded_at": row["loaded_at"],
-            "source": row["source"], **counts,
-            "digest": row["meta"].get("entities_digest")
-            or _version_digest(con, list_id, row["version"]),
-            "current": row is rows[-1],
-        })  # fmt: skip
-        previous = row["version"]
-    return history
-
-
-def _compare(
-    con: duckdb.DuckDBPyConnection, list_id: str, old: str | None, new: str
-) -> dict[str, int]:
-    row = con.execute(
-        """SELECT count(n.entity_id),
-                  count(*) FILTER (WHERE o.entity_id IS NULL),
-                  count(*) FILTER (WHERE n.entity_id IS NULL),
-                  count(*) FILTER (WHERE n.content_hash <> o.content_hash)
-           FROM (SELECT entity_id, content_hash FROM list_entities
-                 WHERE list_id = $l AND version = $new) n
-           FULL OUTER JOIN (SELECT entity_id, content_hash FROM list_entities
-                 WHERE list_id = $l AND version = $old) o USING (entity_id)""",
-        {"l": list_id, "new": new, "old": old},
-    ).fetchone()
-    assert row is not None  # an aggregate always returns a row
-    return dict(zip(("entities", "added", "removed", "changed"), map(int, row), strict=True))
 
 
 def iter_entities(

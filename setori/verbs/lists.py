@@ -79,7 +79,7 @@ def lists_history(
 
     Raises :class:`~setori.errors.NotFoundError` when the list is not in the store.
     """
-    from setori.store import lists as list_store
+    from setori.store import list_history
 
     with open_store(db=db, settings=settings) as con:
-        return list_store.list_history(con, list_id)
+        return list_history.list_history(con, list_id)
