@@ -215,7 +215,7 @@ def test_geojson_sightings_read_like_csv(tmp_path: Path) -> None:
         {
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [15.3602, 55.5965]},
-            "properties": {"timestamp": "2014-10-02T18:01:00Z", "length": 183, "source": "P"},
+            "properties": {"timestamp": "2014-10-02T20:01:00+02:00", "length": 183, "source": "P"},
         },
         {
             "type": "Feature",
@@ -227,6 +227,7 @@ def test_geojson_sightings_read_like_csv(tmp_path: Path) -> None:
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
     sightings = read_sightings(path)
     assert sightings.table["length_m"].to_list() == [183.0]
+    assert sightings.table["time"].to_list() == [datetime(2014, 10, 2, 18, 1, tzinfo=UTC)]
     assert sightings.errors[0].startswith("feature 2: time 'yesterday' is not ISO 8601")
     assert "lat 155.0 is not a number from -90 to 90" in sightings.errors[0]
 

@@ -27,7 +27,9 @@ kind           sighting, sar, optical, report          type
 note           free text                               remarks, comment
 =============  ======================================  ============================
 
-Matching is in :mod:`setori.cases.sighting_match`.
+Rows are validated one by one: a sightings file holds reports (tens to thousands, not
+millions of positions) and every bad row needs its own message. Matching, which runs
+against the AIS positions, is columnar: :mod:`setori.cases.sighting_match`.
 
 Bad rows (no time, a time that is not ISO 8601, latitude or longitude missing or out of
 range, a negative length, a heading outside 0-360, a photo that is not there) are reported
