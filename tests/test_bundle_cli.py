@@ -185,3 +185,32 @@ def test_export_without_an_analyst_or_a_key_says_what_to_do(
             workspace=workspace_url,
             settings=SETTINGS,
         )
+
+
+def test_a_tampered_workspace_case_is_not_exported(
+    case_id: str, workspace_url: str, store: Path, tmp_path: Path
+) -> None:
+    import sqlalchemy as sa
+
+    from setori.errors import InputError
+
+    ws = open_workspace(workspace_url)
+    try:
+        with ws.begin() as con:
+            con.execute(
+                sa.text("DELETE FROM case_log WHERE case_id = :c AND seq = 3"), {"c": case_id}
+            )
+    finally:
+        ws.close()
+    key = setori.keys_new(tmp_path / "kim")["private_key"]
+    with pytest.raises(InputError, match=f"case {case_id} does not verify, so it is not exported"):
+        setori.case_export(
+            case_id,
+            output=tmp_path / "x.zip",
+            key=key,
+            analyst="kim",
+            db=store,
+            workspace=workspace_url,
+            settings=SETTINGS,
+        )
+    assert not (tmp_path / "x.zip").exists()

@@ -13,7 +13,8 @@ from setori.cases.bundle.ftm import case_entities
 from setori.cases.bundle.members import checkpoint_body, redaction
 from setori.cases.keys import Ed25519PrivateKey, fingerprint
 from setori.cases.model import record_hash_of
-from setori.casework.cases import load_case
+from setori.casework.cases import load_case, verify_case
+from setori.errors import InputError
 from setori.workspace import cases as store
 from setori.workspace import utc_now
 from setori.workspace.analysts import require_analyst
@@ -38,8 +39,11 @@ def export_case(
     redact: Collection[str] = (),
 ) -> tuple[bytes, dict[str, Any]]:
     """The bundle of ``case_id`` signed by ``key``, and the log record of the export (appended
-    after the bundle is built: the bundle holds the log up to the record before it)."""
+    after the bundle is built: the bundle holds the log up to the record before it). A case
+    whose workspace copy fails ``case verify`` is not exported: a signature would vouch for
+    the tampering."""
     who = require_analyst(ws, analyst)
+    _refuse_broken(ws, case_id)
     case = load_case(ws, case_id)
     exported_at = utc_now()
     bundle = export_bundle(case, key=key, exported_at=exported_at, redact=redact)
@@ -54,6 +58,15 @@ def export_case(
     entry = store.Entry(EXPORT_ACTION, payload)
     rows = store.append(ws, case_id, [entry], analyst=who, at=exported_at, hasher=record_hash_of)
     return bundle, rows[0]
+
+
+def _refuse_broken(ws: Workspace, case_id: str) -> None:
+    problems = verify_case(ws, case_id)
+    if problems:
+        raise InputError(
+            f"case {case_id} does not verify, so it is not exported (see `setori case verify "
+            f"{case_id}`): " + "; ".join(problems)
+        )
 
 
 def export_ftm(
