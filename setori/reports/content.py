@@ -41,6 +41,8 @@ if TYPE_CHECKING:
     from setori.cases.model import EvidenceItem
 
 LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+#: How each vessel's line is drawn on a map (setori.reports.eventmap.DASHES).
+LINE_STYLES = ("solid", "dashed", "dotted", "dash-dot")
 #: A timeline reaches this far before the first and after the last cited event.
 TIMELINE_MARGIN_S = 24 * 3600.0
 #: Sightings this close in time to an event are drawn on its map.
@@ -158,7 +160,7 @@ def _incident(
     positions = _tracks(event_id, body, inputs)
     order = mmsis + sorted(set(positions["mmsi"].to_list()) - set(mmsis))
     letters = {m: LETTERS[i % len(LETTERS)] for i, m in enumerate(order)}
-    tracks = [_vessel_track(positions, m, letters[m]) for m in order]
+    tracks = [_vessel_track(positions, m, letters[m], i) for i, m in enumerate(order)]
     mark = EventMark(
         event_id, str(event.get("type")), event.get("lat"), event.get("lon"), start_s, end_s
     )
@@ -193,13 +195,13 @@ def _incident(
         facts=facts_of(event),
         vessels=tuple(
             IncidentVessel(
-                letters[m],
+                f"{letters[m]} ({LINE_STYLES[i % len(LINE_STYLES)]})",
                 title_of(m, names),
                 m,
                 int((positions["mmsi"] == m).sum()),
                 _speed(event, m),
             )
-            for m in order
+            for i, m in enumerate(order)
         ),
         detector=_detector(detector, event),
         parameters=parameters_display(parameters),
@@ -224,7 +226,7 @@ def _detector(detector: Mapping[str, Any], event: Mapping[str, Any]) -> str:
     return f"{version}" + (f" (profile {profile})" if profile else "")
 
 
-def _vessel_track(positions: pl.DataFrame, mmsi: str, letter: str) -> VesselTrack:
+def _vessel_track(positions: pl.DataFrame, mmsi: str, letter: str, index: int) -> VesselTrack:
     rows = positions.filter(pl.col("mmsi") == mmsi).sort("t")
     return VesselTrack(
         int(mmsi),
@@ -232,6 +234,7 @@ def _vessel_track(positions: pl.DataFrame, mmsi: str, letter: str) -> VesselTrac
         rows["t"].to_numpy().astype(np.float64),
         rows["lat"].to_numpy().astype(np.float64),
         rows["lon"].to_numpy().astype(np.float64),
+        index,
     )
 
 

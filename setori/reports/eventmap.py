@@ -22,7 +22,7 @@ import shapely
 from setori.geo.land import load_land
 from setori.reports.drawing import FONT, event_colour, nice_step, text, time_label, viridis
 
-WIDTH_PX, HEIGHT_PX = 680, 420
+WIDTH_PX, HEIGHT_PX = 680, 390
 #: The strip under the map holding the scale bar and the time scale.
 STRIP_PX = 34
 MAX_POINTS = 800
@@ -30,6 +30,10 @@ GAP_S = 3600.0
 MIN_SPAN_KM = 2.0
 KM_PER_DEG = 111.32
 TIME_BINS = 24
+#: The map is framed on the positions this close in time to the event.
+FRAME_MARGIN_S = 3600.0
+#: Line styles of the first, second, third… vessel of a map (solid, dashed, dotted).
+DASHES = ("", "7,4", "2,3", "10,3,2,3")
 Floats = npt.NDArray[np.float64]
 
 
@@ -42,6 +46,7 @@ class VesselTrack:
     t: Floats
     lat: Floats
     lon: Floats
+    index: int = 0  # the vessel's place on the map: its line style (DASHES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,10 +92,20 @@ class _Frame:
         return x, y
 
 
-def frame_of(tracks: Sequence[VesselTrack], event: EventMark) -> _Frame:
-    """The lon/lat box holding every track and the event, padded, with the figure's aspect."""
+def frame_of(
+    tracks: Sequence[VesselTrack], event: EventMark, sightings: Sequence[SightingMark] = ()
+) -> _Frame:
+    """The lon/lat box, padded and with the figure's aspect, holding the event, the
+    sightings and the tracks within :data:`FRAME_MARGIN_S` of the event (all the tracks when
+    fewer than two positions are that close): the map shows the incident, and tracks
+    leaving the frame are cut at its edge."""
+    near = [_near_event(t, event) for t in tracks]
+    if sum(t.t.size for t in near) >= 2:
+        tracks = near
     lons = [t.lon for t in tracks if t.lon.size] + [np.array([event.lon or np.nan])]
     lats = [t.lat for t in tracks if t.lat.size] + [np.array([event.lat or np.nan])]
+    lons += [np.array([m.lon for m in sightings], dtype=np.float64)]
+    lats += [np.array([m.lat for m in sightings], dtype=np.float64)]
     lon, lat = np.concatenate(lons), np.concatenate(lats)
     ok = np.isfinite(lon) & np.isfinite(lat)
     if not ok.any():
@@ -105,6 +120,13 @@ def frame_of(tracks: Sequence[VesselTrack], event: EventMark) -> _Frame:
     span_x, span_y = max(span_x, span_y * aspect), max(span_y, span_x / aspect)
     half_x, half_y = span_x / kx / 2, span_y / KM_PER_DEG / 2
     return _Frame(cx - half_x, cy - half_y, cx + half_x, cy + half_y)
+
+
+def _near_event(track: VesselTrack, event: EventMark) -> VesselTrack:
+    keep = (track.t >= event.start_s - FRAME_MARGIN_S) & (track.t <= event.end_s + FRAME_MARGIN_S)
+    return VesselTrack(
+        track.mmsi, track.letter, track.t[keep], track.lat[keep], track.lon[keep], track.index
+    )
 
 
 def _path(frame: _Frame, lon: Floats, lat: Floats) -> str:
@@ -133,7 +155,9 @@ def _thin(track: VesselTrack) -> VesselTrack:
     keep = order[::step]
     if order.size and keep[-1] != order[-1]:
         keep = np.append(keep, order[-1])
-    return VesselTrack(track.mmsi, track.letter, track.t[keep], track.lat[keep], track.lon[keep])
+    return VesselTrack(
+        track.mmsi, track.letter, track.t[keep], track.lat[keep], track.lon[keep], track.index
+    )
 
 
 def _segments(frame: _Frame, track: VesselTrack, t0: float, t1: float, event: EventMark) -> str:
@@ -146,6 +170,8 @@ def _segments(frame: _Frame, track: VesselTrack, t0: float, t1: float, event: Ev
     mid = (track.t[:-1] + track.t[1:]) / 2
     bins = np.clip(((mid - t0) / max(t1 - t0, 1.0) * TIME_BINS).astype(int), 0, TIME_BINS - 1)
     inside = (mid >= event.start_s) & (mid <= event.end_s)
+    pattern = DASHES[track.index % len(DASHES)]
+    dash = f' stroke-dasharray="{pattern}" stroke-linecap="butt"' if pattern else ""
     parts = []
     gap = dt > GAP_S
     seg = [f"M{x[i]:.1f},{y[i]:.1f}L{x[i + 1]:.1f},{y[i + 1]:.1f}" for i in range(dt.size)]
@@ -169,7 +195,7 @@ def _segments(frame: _Frame, track: VesselTrack, t0: float, t1: float, event: Ev
                 width = 4.0 if thick else 2.0
                 parts.append(
                     f'<path d="{d}" stroke="{colour}" stroke-width="{width}" '
-                    'fill="none" stroke-linecap="round"/>'
+                    f'fill="none" stroke-linecap="round"{dash}/>'
                 )
     return "".join(parts)
 
@@ -279,7 +305,7 @@ def event_map_svg(
 ) -> str:
     """The SVG (a string) of ``event`` over ``tracks`` (and ``sightings``); blank water when
     nothing has a place."""
-    frame = frame_of(tracks, event)
+    frame = frame_of(tracks, event, sightings)
     thinned = [_thin(t) for t in tracks]
     times = [t.t for t in thinned if t.t.size] + [np.array([event.start_s, event.end_s])]
     t_all = np.concatenate(times)
@@ -296,6 +322,7 @@ def event_map_svg(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="map" width="{WIDTH_PX}" '
         f'height="{height}" viewBox="0 0 {WIDTH_PX} {height}" font-family="{FONT}">'
         f'<rect width="{WIDTH_PX}" height="{HEIGHT_PX}" fill="#d7e6f2"/>{body}'
+        f'<rect y="{HEIGHT_PX}" width="{WIDTH_PX}" height="{STRIP_PX}" fill="#fff"/>'
         f"{_north_arrow()}{_corners(frame)}"
         f'<rect width="{WIDTH_PX}" height="{HEIGHT_PX}" fill="none" stroke="#888"/>'
         f"{_scale_bar(frame)}{_time_legend(t0, t1)}</svg>"
