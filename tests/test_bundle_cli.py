@@ -82,6 +82,10 @@ def test_export_sign_verify_through_the_cli(
     )
     assert ok.returncode == 0, ok.stderr
     assert ok.stdout.rstrip().endswith("every hash, proof and signature verifies")
+    forwarded = _setori(tmp_path, "case", "verify", "case.zip", "--key", "kim.pub")  # one command
+    assert (
+        forwarded.returncode == 0 and "every hash, proof and signature verifies" in forwarded.stdout
+    )
     fingerprint = setori.keys_show(tmp_path / "kim.pub")
     unkeyed = _setori(tmp_path, "case", "verify-bundle", "case.zip", "--format", "json")
     report = json.loads(unkeyed.stdout)
