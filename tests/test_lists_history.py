@@ -30,7 +30,7 @@ from setori.cli import cli
 from setori.errors import NotFoundError, UnknownFormatError
 from setori.screen.lists import load_list, load_lists
 from setori.store import lists as list_store
-from setori.store.db import connect
+from setori.store.db import connect, open_store
 from setori.store.list_history import list_history
 from setori.workspace import open_workspace
 from setori.workspace.analysts import add_analyst
@@ -230,6 +230,27 @@ def test_the_vessel_slice_matches_the_full_set(shared_data: Path) -> None:
     assert all(full[i].to_dict() == e.to_dict() for i, e in sliced.items())
     comments = _by_id([COMMENTS / name for name in SET])
     assert all(full[i].to_dict() == e.to_dict() for i, e in comments.items())
+
+
+@pytest.mark.slow
+def test_the_full_set_in_one_command_keeps_aliases_and_addresses(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "ofac.duckdb"
+    files = [str(shared_data / "ofac-sdn-2021" / name) for name in SET]
+    result = CliRunner().invoke(cli, ["lists", "load", *files, "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "ofac: US OFAC SDN list (legacy CSV), version ent_num 32391: 17,952 entities" in (
+        result.output
+    )
+    (ofac,) = setori.lists(db=db)
+    assert (ofac["list_id"], ofac["meta"]["files"]) == ("ofac", files)
+    with open_store(db) as con:
+        vessel = list_store.entity_at(con, "ofac", "ent_num 32391", "ofac-17084")
+        tian = list_store.entity_at(con, "ofac", "ent_num 32391", "ofac-28263")
+    assert vessel["caption"] == "AM NOK GANG" and vessel["properties"]["alias"] == ["AP ROK GANG"]
+    assert "snowsjohn" in tian["properties"]["alias"]  # from sdn_comments.csv
+    assert tian["properties"]["address"] == ["Nanjing, Jiangsu, China"]  # from add.csv
 
 
 # --- the verb, the workspace's list_versions, the CLI --------------------------------
