@@ -311,6 +311,7 @@ def test_an_unknown_analyst_loads_nothing(tmp_path: Path, workspace_url: str) ->
     db = tmp_path / "lists.duckdb"
     with pytest.raises(NotFoundError, match="no analyst 'nobody'"):
         setori.load_lists([COMMENTS / "sdn.csv"], db=db, workspace=workspace_url, analyst="nobody")
+    assert not db.exists()
     ws = open_workspace(workspace_url)
     with ws.read() as con:
         assert con.execute(sa.select(sa.func.count()).select_from(list_versions)).scalar() == 0
@@ -346,6 +347,7 @@ def test_lone_companion_on_the_command_line(tmp_path: Path) -> None:
     )
     assert isinstance(result.exception, UnknownFormatError)
     assert "load it together with its sdn.csv" in str(result.exception)
+    assert list(tmp_path.iterdir()) == []  # nothing read, nothing created
 
 
 def test_store_file_reopened_reads_the_same_history(tmp_path: Path) -> None:

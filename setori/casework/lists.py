@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -19,7 +18,6 @@ import sqlalchemy as sa
 
 from setori.canonical import canonical_json
 from setori.screen.lists import LoadedList
-from setori.screen.lists import load_lists as read_lists
 from setori.store import list_history
 from setori.store import lists as list_store
 from setori.workspace import Workspace
@@ -30,18 +28,17 @@ from setori.workspace.tables import list_versions
 META_KEYS = ("format", "path", "files", "published", "file_date", "digest", "counts", "problems")
 
 
-def load_lists(
+def store_lists(
     con: duckdb.DuckDBPyConnection,
     ws: Workspace,
-    paths: Sequence[str | Path],
+    loaded: Sequence[LoadedList],
     *,
-    list_id: str | None = None,
     loaded_by: str | None = None,
-) -> list[tuple[LoadedList, list_store.ListDiff]]:
-    """Read every list to the end (a broken file raises before anything is stored), then
-    store each as a new version and record it in the workspace."""
-    results = []
-    for found in read_lists(paths, list_id=list_id):
+) -> list[list_store.ListDiff]:
+    """Store each list read to the end (:func:`setori.screen.lists.load_lists`) as a new
+    version of its list, and record the version in the workspace; the diffs, in order."""
+    diffs = []
+    for found in loaded:
         diff = list_store.add_version(
             con,
             list_id=found.list_id,
@@ -53,8 +50,8 @@ def load_lists(
             reserved=recorded_digests(ws, found.list_id),
         )
         record_version(con, ws, found.list_id, diff.new_version, loaded_by=loaded_by)
-        results.append((found, diff))
-    return results
+        diffs.append(diff)
+    return diffs
 
 
 def recorded_digests(ws: Workspace, list_id: str) -> dict[str, str]:

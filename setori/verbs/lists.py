@@ -34,30 +34,28 @@ def load_lists(
     is an error).
     """
     from setori.casework import lists as casework_lists
+    from setori.screen.lists import load_lists as read_lists
     from setori.workspace.analysts import require_analyst
 
     resolved = resolve_settings(db, settings)
     who = analyst if analyst is not None else resolved.analyst
-    with (
-        open_workspace(workspace=workspace, settings=resolved) as ws,
-        open_store(mode="create", settings=resolved) as con,
-    ):
+    loaded = read_lists(list(paths), list_id=list_id)  # a broken file raises here
+    with open_workspace(workspace=workspace, settings=resolved) as ws:
         loaded_by = require_analyst(ws, who) if who else None
-        found = casework_lists.load_lists(
-            con, ws, list(paths), list_id=list_id, loaded_by=loaded_by
-        )
+        with open_store(mode="create", settings=resolved) as con:
+            diffs = casework_lists.store_lists(con, ws, loaded, loaded_by=loaded_by)
     return [
         ListLoad(
-            list_id=loaded.list_id,
-            source=loaded.source,
+            list_id=found.list_id,
+            source=found.source,
             version=diff.new_version,
             entities=diff.total,
             added=len(diff.added),
             removed=len(diff.removed),
             changed=len(diff.changed),
-            problems=len(loaded.problems),
+            problems=len(found.problems),
         )
-        for loaded, diff in found
+        for found, diff in zip(loaded, diffs, strict=True)
     ]
 
 
