@@ -6,7 +6,8 @@ One module per format: :mod:`~setori.screen.lists.un_xml` (UN consolidated list)
 :mod:`~setori.screen.lists.ftm_json` (FtM / OpenSanctions JSON lines) and
 :mod:`~setori.screen.lists.watchlist_csv` (a team's own CSV). :func:`load_list` detects the
 format, reads the whole file (rejecting a broken one) and returns a :class:`LoadedList`
-whose ``entities()`` streams the entities again in bounded memory.
+whose ``entities()`` streams the entities again in bounded memory; :func:`load_lists` reads
+several files, joining an OFAC legacy CSV set given file by file into one list.
 
 Example::
 

@@ -13,7 +13,9 @@ Specification" (``dat_spec.txt``). No header; ``-0-`` for null; CRLF; a trailing
 SDN_Type ``individual`` → Person, ``vessel`` → Vessel, ``aircraft`` → Airplane, ``-0-`` →
 Organization; id ``ofac-{ent_num}`` (as OpenSanctions and the XML formats). Remarks
 → :mod:`setori.screen.lists.ofac_remarks`. The four files are sorted by ent_num, so they
-are merged in one pass in bounded memory; a row out of order is an error.
+are merged in one pass in bounded memory; a row out of order is an error. The companions are
+found beside ``sdn.csv`` under their standard names or given by kind (``companions``; under
+other names :func:`companion_kind` knows them by the shape of their first row).
 """
 
 from __future__ import annotations
