@@ -234,6 +234,7 @@ def test_history_keeps_every_decision_and_a_revert_restores_the_previous(
                           analyst="kim", db=store, workspace=ws)  # fmt: skip
     second = setori.decide(hit["query_key"], "dismissed", entity_id=hit["entity_id"],
                            reason="list_error", analyst="sato", db=store, workspace=ws)  # fmt: skip
+    assert second["hit_id"] == hit["hit_id"]  # the newest stored hit of the pair
     assert _screen(store, ws, names=["CHONMASAN"])[0]["decision"] == "dismissed"
     undo = setori.decide_revert(second["decision_id"], note="misread the list", analyst="kim",
                                 db=store, workspace=ws)  # fmt: skip
@@ -300,3 +301,34 @@ def test_decide_help_shows_keys_a_real_run_prints(tmp_path: Path) -> None:
     help_text = CliRunner().invoke(cli, ["decide", "--help"]).stdout
     assert f"setori decide {hit['hit_id']} dismissed" in help_text
     assert f"setori decide '{hit['query_key']}' {hit['entity_id']} confirmed" in help_text
+
+
+def test_two_writers_storing_the_same_hits_at_once_lose_nothing(store: Path, ws: str) -> None:
+    """Two analysts screening overlapping names at the same moment: every hit stored once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from setori.workspace import Workspace, open_workspace
+    from setori.workspace.hits import get_hit, store_hits
+
+    names = ["CHONMASAN", "KUM UN SAN 3", "Kim Jong Un", "RI JE SON", "CHON MA SAN 2"]
+    rows = setori.screen(db=store, names=names, store=False, workspace=ws).to_pylist()
+    assert len(rows) >= 4
+
+    # Opened one after the other: Alembic's upgrade (run on open) is not thread-safe.
+    first, second = open_workspace(ws), open_workspace(ws)
+
+    def write(one: Workspace, part: list[dict[str, Any]]) -> int:
+        return sum(store_hits(one, [row], None) for row in part)
+
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            stored = list(pool.map(write, [first, second], [rows, rows[::-1]]))
+    finally:
+        first.close()
+        second.close()
+    assert sum(stored) == len(rows)
+    check = open_workspace(ws)
+    try:
+        assert all(get_hit(check, row["hit_id"]) is not None for row in rows)
+    finally:
+        check.close()

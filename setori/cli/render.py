@@ -225,7 +225,7 @@ def decisions(rows: list[dict[str, Any]]) -> None:
     view = Table(title=plural(len(rows), "decision"))
     for col in ("id", "when (UTC)", "analyst", "query key", "entity", "decision", "reason",
                 "note", "hit id"):  # fmt: skip
-        view.add_column(col, overflow="fold")
+        view.add_column(col, overflow="fold", no_wrap=col in ("when (UTC)", "reason", "hit id"))
     for r in rows:
         what = r["decision"] + (f" {r['reverts']}" if r["reverts"] else "")
         what += " (current)" if r.get("current") else ""

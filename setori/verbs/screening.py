@@ -136,10 +136,12 @@ def decide(
     code (:data:`setori.workspace.decisions.REASON_CODES`) and an optional note.
 
     ``key`` is a stored ``hit_id`` (from ``screen``), or, with ``entity_id``, the exact
-    ``query_key``. The decision applies to that query and entity only, on every later run,
-    until it is reverted (:func:`decide_revert`). Returns the stored decision row.
+    ``query_key`` (the decision then names the newest stored hit of the pair, if any). The
+    decision applies to that query and entity only, on every later run, until it is
+    reverted (:func:`decide_revert`). Returns the stored decision row.
     """
     from setori.workspace.decisions import pair_of_hit, record_decision
+    from setori.workspace.hits import latest_hit_id
 
     resolved = resolve_settings(db, settings)
     with open_workspace(workspace=workspace, settings=resolved) as ws:
@@ -147,7 +149,8 @@ def decide(
             hit_id: str | None = key
             query_key, entity = pair_of_hit(ws, key)
         else:
-            hit_id, query_key, entity = None, key, entity_id
+            query_key, entity = key, entity_id
+            hit_id = latest_hit_id(ws, query_key, entity)
         return record_decision(
             ws, query_key=query_key, entity_id=entity, decision=decision, reason_code=reason,
             analyst=analyst or resolved.analyst, note=note, hit_id=hit_id,

@@ -26,7 +26,7 @@ _GIVEN = ("hit_id", "query_key", "query", "entity_id", "list_id", "list_version"
 
 
 def store_hits(ws: Workspace, rows: Iterable[Mapping[str, Any]], analyst: str | None) -> int:
-    """Store the hits not stored yet (by ``hit_id``); returns how many were new.
+    """Store the hits not stored yet (by ``hit_id``); returns how many this call stored.
 
     ``rows`` are :data:`setori.schema.HITS` rows (JSON columns as text or as values).
     ``analyst`` is ``created_by`` when it names a known analyst, else NULL (a hit made by
@@ -41,9 +41,10 @@ def store_hits(ws: Workspace, rows: Iterable[Mapping[str, Any]], analyst: str | 
         existing = _existing(con, list(values))
         new = [{**v, "created_at": now, "created_by": by} for k, v in values.items()
                if k not in existing]  # fmt: skip
-        if new:
-            con.execute(_insert_ignoring_duplicates(ws), new)
-    return len(new)
+        if not new:
+            return 0
+        inserted = con.execute(_insert_ignoring_duplicates(ws), new).all()
+    return len(inserted)
 
 
 def get_hit(ws: Workspace, hit_id: str) -> dict[str, Any] | None:
@@ -56,6 +57,18 @@ def get_hit(ws: Workspace, hit_id: str) -> dict[str, Any] | None:
     for column in JSON_COLUMNS:
         found[column] = json.loads(found[column])
     return found
+
+
+def latest_hit_id(ws: Workspace, query_key: str, entity_id: str) -> str | None:
+    """The id of the newest stored hit of a (query_key, entity_id) pair, if any."""
+    query = (
+        sa.select(hits.c.hit_id)
+        .where(hits.c.query_key == query_key, hits.c.entity_id == entity_id)
+        .order_by(hits.c.created_at.desc(), hits.c.hit_id)
+        .limit(1)
+    )
+    with ws.read() as con:
+        return con.scalar(query)
 
 
 def _values(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -85,4 +98,5 @@ def _existing(con: sa.Connection, ids: list[str], chunk: int = 500) -> set[str]:
 def _insert_ignoring_duplicates(ws: Workspace) -> Any:
     """An INSERT that skips a hit another writer stored meanwhile (same id, same content)."""
     dialect = postgresql if ws.backend == "postgresql" else sqlite
-    return dialect.insert(hits).on_conflict_do_nothing(index_elements=["hit_id"])
+    insert = dialect.insert(hits).on_conflict_do_nothing(index_elements=["hit_id"])
+    return insert.returning(hits.c.hit_id)  # only the rows inserted
