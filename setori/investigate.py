@@ -34,7 +34,7 @@ from setori.screen.identity import (
 )
 from setori.screen.lists import LoadedList, load_list
 from setori.screen.match import ListedEntities, QueryGroup, Screener
-from setori.screen.match.records import list_id_of, listing_of
+from setori.screen.match.records import listing_of
 from setori.screen.model import Hit, Query
 from setori.store import lists as list_store
 from setori.store import queries
@@ -251,9 +251,8 @@ def vessel_page(
         params={"m": mmsis},
     ).to_arrow_table()
     lists = listed_entities(con)
-    entities = [e for listed in lists for e in listed.entities]
     events = read_events(con, EventFilter(mmsi=tuple(mmsis), profile=profile))
-    findings = _hull_findings(statics, entities, mmsis) + _report_findings(statics, events)
+    findings = _hull_findings(statics, lists, mmsis) + _report_findings(statics, events)
     return {
         "key": key,
         "mmsi": mmsis,
@@ -278,15 +277,15 @@ def _vessel_hits(
 
 
 def _hull_findings(
-    statics: pa.Table, entities: list[EntityProxy], mmsis: list[int]
+    statics: pa.Table, lists: list[ListedEntities], mmsis: list[int]
 ) -> list[Finding]:
-    """The hull checks' findings that involve a hull the vessel's MMSIs broadcast."""
+    """The hull checks' findings that involve a hull the vessel's MMSIs broadcast (each
+    listed hull named by the store's list id)."""
     frames = [observations_from_statics(statics)]
-    by_list: dict[str, list[EntityProxy]] = {}
-    for entity in entities:
-        if entity.schema.name == "Vessel":
-            by_list.setdefault(list_id_of(entity), []).append(entity)
-    frames += [observations_from_entities(v, list_id) for list_id, v in sorted(by_list.items())]
+    for listed in sorted(lists, key=lambda x: x.list_id):
+        vessels = [e for e in listed.entities if e.schema.name == "Vessel"]
+        if vessels:
+            frames.append(observations_from_entities(vessels, listed.list_id))
     linked = link_hulls(concat_observations(frames))
     own = set(linked.filter(pl.col("mmsi").is_in(mmsis))["hull_id"].to_list())
     return [f for f in find_conflicts(linked) if own & set(f.hull_ids)]
