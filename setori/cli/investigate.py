@@ -197,7 +197,9 @@ def decide(
     Give a HIT_ID (the `hit_id` column of `setori screen`), or the exact QUERY_KEY and
     ENTITY_ID (the `query_key` and `entity_id` columns). The decision holds for that query
     and that listed entity only, on every later run, until reverted. An analyst is required
-    (--analyst or SETORI_ANALYST) and a reason code; history: `setori decisions`.
+    (--analyst or SETORI_ANALYST) and a reason code; history: `setori decisions`. The keys
+    below are those `setori screen --name CHONMASAN` prints with the OFAC 2021 DPRK
+    vessels loaded (tests/data/lists/ofac-sdn-2021-dprk-vessels/sdn.csv).
 
     Example:
 
