@@ -32,6 +32,7 @@ from tests.conftest import TESTS_DATA
 
 DRIFT = TESTS_DATA / "tracks" / "dma-212123000-drift-positions.ais"
 SIGHTINGS = TESTS_DATA / "sightings" / "stoc-marcia-2014-10.csv"
+OFAC_DPRK_VESSELS = TESTS_DATA / "lists" / "ofac-sdn-2021-dprk-vessels" / "sdn.csv"
 SETTINGS = Settings()  # defaults: nothing from the environment
 NOTE = "김정은 / 北朝鮮: the names a Korean and a Japanese partner would search"
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
@@ -138,12 +139,14 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("report") / "drift.duckdb"
     setori.ingest([DRIFT], db=db, settings=SETTINGS)
     setori.detect(db=db, profile="dprk", settings=SETTINGS)
+    setori.load_lists([OFAC_DPRK_VESSELS], db=db, settings=SETTINGS)
     return db
 
 
 def _case(store: Path, workspace_url: str) -> tuple[str, dict[str, Any], list[dict[str, Any]]]:
     options: dict[str, Any] = {"db": store, "workspace": workspace_url, "settings": SETTINGS}
     setori.analyst_add("kim", **options)
+    hits = setori.screen(names=["CHON MA SAN"], schema="Vessel", **options).to_pylist()
     events = setori.events(db=store, settings=SETTINGS).to_pylist()
     case_id = setori.case_new("STOC MARCIA adrift east of Bornholm", analyst="kim", **options)
     setori.case_add(
@@ -152,6 +155,7 @@ def _case(store: Path, workspace_url: str) -> tuple[str, dict[str, Any], list[di
         vessels=["212123000"],
         notes=[NOTE],
         sightings=[SIGHTINGS],
+        hits=[hits[0]["hit_id"]],
         skip_bad_rows=True,
         analyst="kim",
         **options,
@@ -182,6 +186,10 @@ def test_html_report_of_a_real_case(store: Path, workspace_url: str, tmp_path: P
     for item in case["evidence"]:
         assert item["sha256"] in html
     assert re.search(r"Risk score</th><td><b>\d+</b> points", html)
+    # the real OFAC entry behind the stored hit, with its list version and reasons
+    assert "CHON MA SAN" in html and "DPRK4" in html and "IMO 8660313; flag KP" in html
+    assert "name_exact (+1.00)" in html and "setori-match/1" in html
+    assert re.search(r"ofac, version \S+", html)
 
 
 @pytest.mark.slow

@@ -273,11 +273,7 @@ def hit_views(bodies: Bodies, names: Mapping[str, str]) -> tuple[HitView, ...]:
                 programme=_text(
                     props.get("programId") or props.get("program") or props.get("topics")
                 ),
-                identifiers="; ".join(
-                    f"{k} {_text(props[k])}"
-                    for k in ("imoNumber", "mmsi", "callSign", "flag")
-                    if props.get(k)
-                ),
+                identifiers=_identifiers(props),
                 list_name=list_name,
                 list_version=str(body.get("list_version") or "–"),
                 matcher_version=str(body.get("matcher_version") or "–"),
@@ -294,6 +290,23 @@ def hit_views(bodies: Bodies, names: Mapping[str, str]) -> tuple[HitView, ...]:
             )
         )
     return tuple(views)
+
+
+#: Listed identifiers shown for a hit: FtM property -> label.
+IDENTIFIERS = {"imoNumber": "IMO", "mmsi": "MMSI", "callSign": "call sign", "flag": "flag"}
+
+
+def _identifiers(props: Mapping[str, Any]) -> str:
+    parts = []
+    for key, label in IDENTIFIERS.items():
+        values = [str(v) for v in _as_list(props.get(key))]
+        if key == "imoNumber":
+            values = [v.upper().removeprefix("IMO").strip() for v in values]
+        if key == "flag":
+            values = [v.upper() for v in values]
+        if values:
+            parts.append(f"{label} {', '.join(values)}")
+    return "; ".join(parts)
 
 
 def _reason(feature: Mapping[str, Any]) -> str:
