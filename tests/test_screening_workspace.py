@@ -332,3 +332,24 @@ def test_two_writers_storing_the_same_hits_at_once_lose_nothing(store: Path, ws:
         assert all(get_hit(check, row["hit_id"]) is not None for row in rows)
     finally:
         check.close()
+
+
+def test_a_stored_hit_outlives_a_list_update(ws: str, tmp_path: Path) -> None:
+    """A new list version gives new hit ids; the hit stored before is shown as it was."""
+    db = tmp_path / "update.duckdb"
+    setori.load_lists([OFAC_VESSELS], db=db, workspace=ws)
+    (before,) = _screen(db, ws, names=["CHONMASAN"])
+    fewer = tmp_path / "cut" / "sdn.csv"  # the same real lines, CHON MA SAN's and 9 more
+    fewer.parent.mkdir()
+    lines = OFAC_VESSELS.read_bytes().split(b"\r\n")
+    keep = [line for line in lines if line.startswith(b"23729,") or line in lines[:9]]
+    fewer.write_bytes(b"\r\n".join(keep) + b"\r\n\x1a")
+    setori.load_lists([fewer], db=db, workspace=ws)
+    (after,) = _screen(db, ws, names=["CHONMASAN"])
+    assert after["list_version"] != before["list_version"]
+    assert after["list_version"] == _version(db, "ofac")
+    assert after["hit_id"] != before["hit_id"] and after["query_key"] == before["query_key"]
+    again = setori.hit(before["hit_id"], db=db, workspace=ws)
+    assert {k: again[k] for k in HITS.names if k != "searched"} == {
+        k: before[k] for k in HITS.names if k != "searched"
+    }
