@@ -26,14 +26,13 @@ from setori.reports.formats import (
     quantity,
 )
 from setori.reports.inputs import ReportInputs, content_of
-from setori.reports.parts import (
+from setori.reports.parts import vessel_names, vessel_views
+from setori.reports.records import (
     evidence_rows,
     hit_views,
     log_rows,
     note_views,
     sighting_views,
-    vessel_names,
-    vessel_views,
 )
 from setori.reports.views import IncidentVessel, IncidentView, Report
 
