@@ -57,7 +57,8 @@ def build_report(inputs: ReportInputs) -> Report:
         key=lambda ib: (str(ib[1]["event"].get("start")), ib[0].evidence_id),
     )
     names = vessel_names(bodies)
-    sightings = sighting_views(bodies, names)
+    numbers = {_event_id(item, body): n for n, (item, body) in enumerate(events, 1)}
+    sightings = sighting_views(bodies, names, numbers)
     incidents = tuple(
         _incident(n, item, body, inputs, names, sightings)
         for n, (item, body) in enumerate(events, 1)
@@ -151,7 +152,7 @@ def _incident(
     sightings: Sequence[Any],
 ) -> IncidentView:
     event = body["event"]
-    event_id = str(event.get("id") or item.meta.get("event_id") or item.evidence_id)
+    event_id = _event_id(item, body)
     mmsis = [str(m) for m in event.get("mmsi") or []]
     start, end = parse_time(event.get("start")), parse_time(event.get("end"))
     start_s = start.timestamp() if start else 0.0
@@ -217,6 +218,11 @@ def _incident(
             (item.evidence_id,),
         ),
     )
+
+
+def _event_id(item: EvidenceItem, body: Mapping[str, Any]) -> str:
+    event = body.get("event") or {}
+    return str(event.get("id") or item.meta.get("event_id") or item.evidence_id)
 
 
 def _detector(detector: Mapping[str, Any], event: Mapping[str, Any]) -> str:

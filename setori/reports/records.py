@@ -92,8 +92,12 @@ def _reason(feature: Mapping[str, Any]) -> str:
     return f"{feature.get('name')} ({points:+.2f}): {feature.get('explanation')}"
 
 
-def sighting_views(bodies: Bodies, names: Mapping[str, str]) -> tuple[SightingView, ...]:
-    """Every sighting the case holds, with its photo (when the case holds the file)."""
+def sighting_views(
+    bodies: Bodies, names: Mapping[str, str], numbers: Mapping[str, int] | None = None
+) -> tuple[SightingView, ...]:
+    """Every sighting the case holds, with its photo (when the case holds the file);
+    ``numbers``: incident number of each cited event id (named beside its id)."""
+    numbers = numbers or {}
     photos = {item.name: item for item, _ in bodies if item.media_type in PHOTO_TYPES}
     by_id = {item.evidence_id: item for item, _ in bodies if item.media_type in PHOTO_TYPES}
     views: list[SightingView] = []
@@ -144,9 +148,7 @@ def sighting_views(bodies: Bodies, names: Mapping[str, str]) -> tuple[SightingVi
                 or "–",
                 explained_by=who or "no AIS track",
                 dark_vessel=dark,
-                near_events=", ".join(
-                    f"{e.get('type')} {e.get('event_id')}" for e in body.get("near_events") or []
-                )
+                near_events=", ".join(_near(e, numbers) for e in body.get("near_events") or [])
                 or "–",
                 photo_uri=_data_uri(photo) if photo else "",
                 photo_name=photo.name if photo else text_of(s.get("photo")),
@@ -165,6 +167,12 @@ def sighting_views(bodies: Bodies, names: Mapping[str, str]) -> tuple[SightingVi
             )
         )
     return tuple(views)
+
+
+def _near(event: Mapping[str, Any], numbers: Mapping[str, int]) -> str:
+    number = numbers.get(str(event.get("event_id")))
+    cited = f" (incident #{number})" if number else ""
+    return f"{event.get('type')} {event.get('event_id')}{cited}"
 
 
 def _data_uri(item: EvidenceItem) -> str:
