@@ -259,3 +259,17 @@ def test_report_command(store: Path, workspace_url: str, tmp_path: Path) -> None
         text=True,
     )
     assert missing.returncode == 1 and "C-NOSUCHCAS" in missing.stderr
+
+
+def test_cases_without_events_still_report(store: Path, workspace_url: str) -> None:
+    options: dict[str, Any] = {"db": store, "workspace": workspace_url, "settings": SETTINGS}
+    setori.analyst_add("kim", **options)
+    noted = setori.case_new("a note only", analyst="kim", **options)
+    setori.case_add(noted, notes=["nothing cited yet"], analyst="kim", **options)
+    html = setori.report(noted, **options).decode()
+    assert "The case cites no event." in html and "The case cites no vessel." in html
+    assert "nothing cited yet" in html and 'class="map"' not in html
+    vessel = setori.case_new("the vessel only", analyst="kim", **options)
+    setori.case_add(vessel, vessels=["212123000"], analyst="kim", **options)
+    html = setori.report(vessel, **options).decode()
+    assert "MMSI:212123000" in html and 'class="map"' not in html

@@ -44,6 +44,8 @@ LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 LINE_STYLES = ("solid", "dashed", "dotted", "dash-dot")
 #: A timeline reaches this far before the first and after the last cited event.
 TIMELINE_MARGIN_S = 24 * 3600.0
+#: A case citing vessels but no event shows this much of their last reports.
+VESSEL_ONLY_SPAN_S = 7 * 24 * 3600.0
 #: Sightings this close in time to an event are drawn on its map.
 MAP_SIGHTING_S = 6 * 3600.0
 
@@ -97,19 +99,24 @@ def build_report(inputs: ReportInputs) -> Report:
 
 def report_window(case: Any) -> tuple[float, float] | None:
     """The time span of the vessels' timelines (seconds since 1970): the cited events'
-    span widened by :data:`TIMELINE_MARGIN_S`; ``None`` when the case cites no event."""
-    times = []
+    span widened by :data:`TIMELINE_MARGIN_S`; without events, the last
+    :data:`VESSEL_ONLY_SPAN_S` of the cited vessels' identity reports; else ``None``."""
+    events, seen = [], []
     for item in case.evidence:
-        if item.kind != "event":
-            continue
-        event = content_of(item).get("event") or {}
-        for key in ("start", "end"):
-            moment = parse_time(event.get(key))
-            if moment is not None:
-                times.append(moment.timestamp())
-    if not times:
-        return None
-    return min(times) - TIMELINE_MARGIN_S, max(times) + TIMELINE_MARGIN_S
+        body = content_of(item)
+        if item.kind == "event":
+            event = body.get("event") or {}
+            events += [parse_time(event.get("start")), parse_time(event.get("end"))]
+        elif item.kind == "vessel":
+            for row in body.get("identities") or []:
+                seen += [parse_time(row.get("first_seen")), parse_time(row.get("last_seen"))]
+    times = [t.timestamp() for t in events if t is not None]
+    if times:
+        return min(times) - TIMELINE_MARGIN_S, max(times) + TIMELINE_MARGIN_S
+    known = [t.timestamp() for t in seen if t is not None]
+    if known:
+        return max(min(known), max(known) - VESSEL_ONLY_SPAN_S), max(known)
+    return None
 
 
 def title_of(mmsi: str, names: Mapping[str, str]) -> str:
