@@ -6,7 +6,9 @@ workspace runs on SQLite and PostgreSQL (``workspace_url``).
 
 from __future__ import annotations
 
+import functools
 import json
+import operator
 from pathlib import Path
 from typing import Any
 
@@ -353,3 +355,32 @@ def test_a_stored_hit_outlives_a_list_update(ws: str, tmp_path: Path) -> None:
     assert {k: again[k] for k in HITS.names if k != "searched"} == {
         k: before[k] for k in HITS.names if k != "searched"
     }
+
+
+def test_vessel_page_hits_are_stored_and_decided(ws: str, tmp_path: Path) -> None:
+    """A hull broadcasting CHON MA SAN's IMO (OFAC ent_num 23729) under another name: the
+    vessel page shows the hit, says the names differ, and its id can be decided on."""
+    from pyais.encode import encode_dict
+
+    db = tmp_path / "ais.duckdb"
+    static = dict(msg_type=5, mmsi=445123000, imo=8660313, shipname="OCEAN STAR",
+                  callsign="HMYX", ship_type=70)  # fmt: skip
+    report = dict(msg_type=1, mmsi=445123000, lat=39.0, lon=124.5, speed=0.1)
+    lines = []
+    for i, fields in enumerate([static, report, report]):
+        body = f"c:{1709251200 + 600 * i}"  # 2024-03-01, ten minutes apart (NMEA tag block)
+        checksum = functools.reduce(operator.xor, (ord(c) for c in body), 0)
+        sentences = encode_dict(fields, talker_id="AI", radio_channel="A")
+        lines += [f"\\{body}*{checksum:02X}\\{sentence}" for sentence in sentences]
+    nmea = tmp_path / "ocean-star.nmea"
+    nmea.write_text("\n".join(lines) + "\n")
+    setori.ingest([nmea], db=db)
+    setori.load_lists([OFAC_VESSELS], db=db, workspace=ws)
+    (hit,) = setori.vessel("445123000", db=db, workspace=ws)["hits"]
+    assert (hit["entity_id"], hit["query_ref"]) == ("ofac-23729", "mmsi:445123000")
+    assert "name_differs" in {f["name"] for f in json.loads(hit["features"])}
+    assert setori.hit(hit["hit_id"], db=db, workspace=ws)["entity_id"] == "ofac-23729"
+    setori.decide(hit["hit_id"], "confirmed", reason="same_identifiers", analyst="kim",
+                  db=db, workspace=ws)  # fmt: skip
+    (again,) = setori.vessel("445123000", db=db, workspace=ws)["hits"]
+    assert again["decision"] == "confirmed"

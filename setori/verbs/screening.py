@@ -213,17 +213,22 @@ def vessel(
 ) -> dict[str, Any]:
     """One page on a vessel (MMSI, IMO or broadcast name): identities over time, list hits
     with reasons (and the analysts' decisions), identity conflicts, and the events of one
-    profile (default: the last run).
+    profile (default: the last run). The hits are stored in the workspace like those of
+    :func:`screen`, so their ids can be decided on and added to cases.
     """
     from setori import investigate
     from setori.store import events as event_store
     from setori.workspace.decisions import current_decisions
+    from setori.workspace.hits import store_hits
 
     resolved = resolve_settings(db, settings)
-    with open_store(settings=resolved) as con:
-        with open_workspace(workspace=workspace, settings=resolved) as ws:
-            current = current_decisions(ws)
+    with open_store(settings=resolved) as con, open_workspace(
+        workspace=workspace, settings=resolved
+    ) as ws:  # fmt: skip
         chosen = profile or event_store.last_profile(con)
-        page = investigate.vessel_page(con, key, profile=chosen or "none", decisions=current)
+        page = investigate.vessel_page(
+            con, key, profile=chosen or "none", decisions=current_decisions(ws)
+        )
+        store_hits(ws, page["hits"], resolved.analyst)
     page["profile"] = chosen
     return page
