@@ -157,7 +157,7 @@ def test_a_dark_night_meeting_with_a_dprk_vessel_scores_every_rule() -> None:
     }
     assert scored[sts["id"]].score == 170
     draught = next(r for r in scored[sts["id"]].breakdown if r.rule == "draught_change")
-    assert draught.reason == f"vessel {TANKER} draught 6 m -> 8.5 m across it"
+    assert draught.reason == f"vessel {TANKER} draught 6.0 m -> 8.5 m across it"
     assert all(r.event_id == sts["id"] for r in scored[sts["id"]].breakdown)
 
 

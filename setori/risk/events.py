@@ -210,8 +210,9 @@ def _draught_changes(
     w: RiskWeights,
 ) -> dict[str, list[Draught]]:
     """Per event id, (mmsi, draught before, after, change) where they differ by the threshold:
-    the last report before the start and the first after the end, each within
-    ``draught_window_h``. A gap's own evidence (``draught_change_m``) is used as is."""
+    the last report before the start against the report after the end that differs most
+    from it, each within ``draught_window_h`` (crews update the draught some time after
+    loading). A gap's own evidence (``draught_change_m``) is used as is."""
     out: dict[str, list[Draught]] = {}
     limit = w.limit("draught_change_m")
     for row in rows:
@@ -243,17 +244,15 @@ def _draught_changes(
         tolerance=tolerance,
         check_sortedness=False,
     )
-    both = before.sort("end").join_asof(
-        draughts.rename({"ts": "end", "draught_m": "after"}),
-        on="end",
-        by="mmsi",
-        strategy="forward",
-        tolerance=tolerance,
-        check_sortedness=False,
+    after = (
+        before.drop_nulls("before")
+        .join(draughts.rename({"draught_m": "after"}), on="mmsi")
+        .filter((pl.col("ts") > pl.col("end")) & (pl.col("ts") <= pl.col("end") + tolerance))
+        .with_columns(change=(pl.col("after") - pl.col("before")).abs())
+        .sort("change", "ts", descending=[True, False])
+        .unique(["id", "mmsi"], keep="first", maintain_order=True)
     )
-    changed = both.drop_nulls(["before", "after"]).filter(
-        (pl.col("after") - pl.col("before")).abs() >= limit
-    )
+    changed = after.filter(pl.col("change") >= limit)
     for event_id, mmsi, b, a in (
         changed.select("id", "mmsi", "before", "after").sort("id", "mmsi").iter_rows()
     ):
@@ -284,9 +283,9 @@ def _draught(
 ) -> Iterator[Reason]:
     for mmsi, before, after, change in changes[:1]:
         text = (
-            f"vessel {mmsi} draught {before:g} m -> {after:g} m across it"
+            f"vessel {mmsi} draught {before:.1f} m -> {after:.1f} m across it"
             if before is not None and after is not None
-            else f"vessel {mmsi} draught changed {change:+g} m across it"
+            else f"vessel {mmsi} draught changed {change:+.1f} m across it"
         )
         yield _reason(w, "draught_change", text, row, mmsi=mmsi)
 
