@@ -540,3 +540,157 @@ def test_a_signature_moved_under_another_keyid_is_caught(bundle: bytes) -> None:
     assert any(
         p.startswith("bundle.dsse.json: signature 1 (") and "does not verify" in p for p in problems
     )
+
+
+# --- history across exports ---------------------------------------------------------------
+
+
+def _appended(case: Case, action: str, payload: dict[str, Any]) -> Case:
+    last = case.log[-1]
+    digest = record_hash_of(last.seq + 1, AT, "kim", action, payload, last.record_hash)
+    record = LogRecord(last.seq + 1, AT, "kim", action, payload, last.record_hash, digest)
+    return Case(
+        case.case_id,
+        case.title,
+        case.status,
+        case.created_at,
+        case.created_by,
+        case.evidence,
+        (*case.log, record),
+    )
+
+
+def _rewritten(case: Case, seq: int, payload: dict[str, Any]) -> Case:
+    """The case with record ``seq``'s payload changed and the chain after it recomputed:
+    history rewritten by someone holding the workspace and the key."""
+    records: list[LogRecord] = []
+    prev = GENESIS_HASH
+    for r in case.log:
+        body = payload if r.seq == seq else dict(r.payload)
+        digest = record_hash_of(r.seq, r.at, r.analyst, r.action, body, prev)
+        records.append(LogRecord(r.seq, r.at, r.analyst, r.action, body, prev, digest))
+        prev = digest
+    return Case(
+        case.case_id,
+        case.title,
+        case.status,
+        case.created_at,
+        case.created_by,
+        case.evidence,
+        tuple(records),
+    )
+
+
+def test_a_later_bundle_extends_an_earlier_one(case: Case, bundle: bytes) -> None:
+    first = verify_bundle(bundle)
+    later = _appended(
+        case, "bundle_exported", {"tree_size": first.tree_size, "root_hash": first.root_hash}
+    )
+    later = _appended(later, "status_changed", {"from": "review", "to": "closed"})
+    second = export_bundle(later, key=AUTHOR, exported_at=EXPORTED_AT)
+    assert verify_bundle(second, previous=bundle).problems == ()
+
+
+def test_history_rewritten_after_an_export_is_caught(case: Case, bundle: bytes) -> None:
+    first = verify_bundle(bundle)
+    later = _appended(
+        case, "bundle_exported", {"tree_size": first.tree_size, "root_hash": first.root_hash}
+    )
+    rewritten = _rewritten(later, 1, {"title": "another title"})
+    second = export_bundle(rewritten, key=AUTHOR, exported_at=EXPORTED_AT)
+    problems = _problems(second)
+    export_seq = len(later.log)
+    assert any(
+        p.startswith(
+            f"log record seq {export_seq}: an earlier export signed root {first.root_hash}"
+        )
+        for p in problems
+    ), problems
+    against = _problems(second, previous=bundle)
+    assert any(p.startswith("the previous bundle: signed root") for p in against), against
+
+
+def test_a_bundle_of_another_case_is_not_a_previous_one(case: Case, bundle: bytes) -> None:
+    other = Case(
+        "C-OTHER0001",
+        case.title,
+        case.status,
+        case.created_at,
+        case.created_by,
+        case.evidence,
+        case.log,
+    )
+    problems = _problems(export_bundle(other, key=AUTHOR, exported_at=EXPORTED_AT), previous=bundle)
+    assert "the previous bundle: is of case C-7KX2M9QD, not C-OTHER0001" in problems
+
+
+GARBAGE = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(["seq", "evidence", "log_records", "tree_size"]), inner)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(which=st.integers(0, 1000), garbage=GARBAGE)
+def test_malformed_content_signed_by_the_key_holder_is_reported_never_raised(
+    bundle: bytes, which: int, garbage: object
+) -> None:
+    names = sorted(n for n in read_zip(bundle) if n.startswith("bag/data/") and n.endswith(".json"))
+    name = names[which % len(names)]
+
+    def spoil(payload: dict[str, bytes]) -> None:
+        payload[name.removeprefix("bag/")] = json.dumps(garbage).encode()
+
+    report = verify_bundle(_resealed(bundle, spoil))  # never raises
+    assert not report.ok or name == "bag/data/withheld.json", (name, garbage)
+
+
+def test_derived_members_must_say_what_their_evidence_says(case: Case, bundle: bytes) -> None:
+    from setori.cases.bundle.geoparquet import positions_geoparquet
+
+    snapshot = json.loads(case.evidence[0].content)
+    event_id = snapshot["event"]["id"]
+
+    def other_parameters(data: dict[str, bytes]) -> None:
+        detector = json.loads(data[f"data/detectors/{event_id}.json"])
+        detector["detector"]["parameters"]["min_duration_h"] = 99.0
+        data[f"data/detectors/{event_id}.json"] = json.dumps(detector).encode()
+
+    def fewer_positions(data: dict[str, bytes]) -> None:
+        data[f"data/positions/{event_id}.parquet"] = positions_geoparquet(snapshot["positions"][1:])
+
+    def planted_entry(data: dict[str, bytes]) -> None:
+        data["data/lists/0000000000000000.json"] = b'{"list_id": "made-up"}'
+
+    evidence = case.evidence[0].evidence_id
+    for change, expected in [
+        (
+            other_parameters,
+            f"bag/data/detectors/{event_id}.json: differs from what evidence {evidence} holds",
+        ),
+        (
+            fewer_positions,
+            f"bag/data/positions/{event_id}.parquet: differs from what evidence {evidence} holds",
+        ),
+        (
+            planted_entry,
+            "bag/data/lists/0000000000000000.json: derived from no evidence item the bundle holds",
+        ),
+    ]:
+        assert expected in _problems(_resealed(bundle, change))
+
+
+def test_an_emptied_proof_is_caught(bundle: bytes) -> None:
+    def empty(data: dict[str, bytes]) -> None:
+        data["data/proofs/000001.json"] = b"{}"
+
+    problems = _problems(_resealed(bundle, empty))
+    assert any(
+        p.startswith("bag/data/proofs/000001.json: not an inclusion proof") for p in problems
+    )

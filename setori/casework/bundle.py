@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from setori.canonical import canonical_bytes
 from setori.cases.bundle.export import export_bundle
 from setori.cases.bundle.ftm import case_entities
-from setori.cases.bundle.members import checkpoint_body, redaction
+from setori.cases.bundle.members import EXPORT_ACTION, checkpoint_body, redaction
 from setori.cases.keys import Ed25519PrivateKey, fingerprint
 from setori.cases.model import record_hash_of
 from setori.casework.cases import load_case, verify_case
@@ -24,8 +24,6 @@ if TYPE_CHECKING:
 
 __all__ = ["EXPORT_ACTION", "FTM_ACTION", "export_case", "export_ftm"]
 
-#: The log action recording a bundle export.
-EXPORT_ACTION = "bundle_exported"
 #: The log action recording an export as FollowTheMoney entities.
 FTM_ACTION = "ftm_exported"
 

@@ -196,11 +196,21 @@ def _is_bundle(target: str) -> bool:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Public key that must have signed the bundle (repeatable: author, reviewer).",
 )
+@click.option(
+    "--since",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="An earlier bundle of the case: its signed log must be a prefix of this one's.",
+)
 @format_option(("text", "json"), "text")
 @db_option
 @workspace_option
 def case_verify(
-    target: str, keys: tuple[Path, ...], fmt: str, db: Path | None, workspace: str | None
+    target: str,
+    keys: tuple[Path, ...],
+    fmt: str,
+    db: Path | None,
+    workspace: str | None,
+    since: Path | None = None,
 ) -> None:
     """Verify a bundle offline (a .zip: every hash, the Merkle proofs, every signature) or a
     workspace case (its hash-chained log and evidence). Exits 1 naming each altered member,
@@ -211,6 +221,7 @@ def case_verify(
     \b
         setori case verify-bundle case.zip --key kim.pub
         setori case verify-bundle case.zip   # prints the signers' fingerprints
+        setori case verify-bundle case-v2.zip --since case-v1.zip
         setori case verify-bundle C-7KX2M9QD --db ships.duckdb
     """
     from setori import verbs
@@ -220,7 +231,7 @@ def case_verify(
         good = "its log's hash chain and every evidence hash verify"
         _finish(list(found["problems"]), fmt, found, f"case {target}", good)
         return
-    report = verbs.bundle_verify(target, keys=keys)
+    report = verbs.bundle_verify(target, keys=keys, since=since)
     if fmt == "text":
         _describe(target, report, bool(keys))
     good = "every hash, proof and signature verifies"

@@ -142,13 +142,18 @@ def case_sign(bundle: str | Path, *, key: str | Path | None = None) -> dict[str,
     }
 
 
-def bundle_verify(bundle: str | Path, *, keys: Sequence[str | Path] = ()) -> BundleReport:
+def bundle_verify(
+    bundle: str | Path, *, keys: Sequence[str | Path] = (), since: str | Path | None = None
+) -> BundleReport:
     """Verify a bundle offline: every hash (the bag's manifests, the Statement's subject),
     the log records' inclusion proofs against the signed checkpoint, and every signature.
     With ``keys`` (public key files), each must have signed the envelope and one of them the
-    checkpoint. The report's ``problems`` name each altered member, record or signature."""
+    checkpoint; with ``since`` (an earlier bundle of the case), the log it signed must be a
+    prefix of this one's. The report's ``problems`` name each altered member, record or
+    signature."""
     from setori.cases.bundle.verify import verify_bundle
     from setori.cases.keys import public_key_from_pem
 
     public = [public_key_from_pem(_read(k), source=str(k)) for k in keys]
-    return verify_bundle(_read(bundle), keys=public)
+    previous = _read(since) if since is not None else None
+    return verify_bundle(_read(bundle), keys=public, previous=previous)

@@ -25,14 +25,18 @@ from setori.errors import InputError
 __all__ = [
     "BUNDLE_SCHEMA",
     "CHECKPOINT_SCHEMA",
+    "EXPORT_ACTION",
     "checkpoint_body",
     "data_members",
+    "derived_members",
     "evidence_path",
     "names_evidence",
     "redaction",
 ]
 
 BUNDLE_SCHEMA = "setori.case-bundle/1"
+#: The case-log action recording a bundle export (its payload names the tree size and root).
+EXPORT_ACTION = "bundle_exported"
 CHECKPOINT_SCHEMA = "setori.checkpoint/1"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -137,7 +141,9 @@ def _hit_members(item: EvidenceItem) -> dict[str, bytes]:
     return {f"data/lists/{hit_id}.json": _json(entry)}
 
 
-def _derived(item: EvidenceItem) -> dict[str, bytes]:
+def derived_members(item: EvidenceItem) -> dict[str, bytes]:
+    """The members derived from an evidence item: an event's positions and detector, a
+    hit's list entry (none for other kinds)."""
     if item.kind == "event":
         return _event_members(item)
     if item.kind == "hit":
@@ -215,7 +221,7 @@ def data_members(
     members: dict[str, bytes] = {}
     for item in held:
         members[evidence_path(item)] = item.content
-        members.update(_derived(item))
+        members.update(derived_members(item))
     members["data/case.json"] = _case_json(case, held, exported_at)
     members["data/withheld.json"] = _withheld_json(items, records)
     members["data/case-log.jsonl"] = b"".join(

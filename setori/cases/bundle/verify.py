@@ -15,13 +15,16 @@ from dataclasses import dataclass
 
 from setori.cases.bundle.bag import ENVELOPE, read_zip
 from setori.cases.bundle.verify_bag import check_bag, check_envelope, check_layout, signers_check
+from setori.cases.bundle.verify_derived import check_derived
 from setori.cases.bundle.verify_log import (
     CASE,
     CHECKPOINT,
     WITHHELD,
+    LogCheck,
     check_checkpoint,
     check_evidence,
     check_log,
+    extension_problems,
     load_json,
 )
 from setori.cases.keys import Ed25519PublicKey, fingerprint
@@ -55,12 +58,20 @@ def _valid(checks: Sequence[tuple[int, str | None, str | None]]) -> tuple[str, .
     return tuple(fp for _, fp, problem in checks if problem is None and fp)
 
 
+def _count(value: object) -> int:
+    return len(value) if isinstance(value, list) else 0
+
+
 def _failed(problem: str) -> BundleReport:
     return BundleReport(None, None, (), (), None, None, 0, 0, 0, 0, (problem,))
 
 
-def verify_bundle(data: bytes, *, keys: Sequence[Ed25519PublicKey] = ()) -> BundleReport:
-    """Check a bundle (zip bytes) against itself and, when given, the expected ``keys``."""
+def verify_bundle(
+    data: bytes, *, keys: Sequence[Ed25519PublicKey] = (), previous: bytes | None = None
+) -> BundleReport:
+    """Check a bundle (zip bytes) against itself and, when given, the expected ``keys`` and
+    an earlier bundle of the same case (``previous``: its signed log must be a prefix of this
+    one's). Malformed content is reported, never raised."""
     try:
         members = read_zip(data)
     except zipfile.BadZipFile as exc:
@@ -73,13 +84,19 @@ def verify_bundle(data: bytes, *, keys: Sequence[Ed25519PublicKey] = ()) -> Bund
     case = load_json(members, CASE, problems)
     withheld = load_json(members, WITHHELD, problems)
     body, checkpoint_checks, found = check_checkpoint(load_json(members, CHECKPOINT, problems))
-    problems += found
-    problems += _consistency(stmt, case, body)
+    problems += found + _consistency(stmt, case, body)
     if keys and not set(map(fingerprint, keys)) & set(_valid(checkpoint_checks)):
         signed = ", ".join(_valid(checkpoint_checks)) or "no valid signature"
         problems.append(f"{CHECKPOINT}: not signed by any key given (signed by: {signed})")
-    log = check_log(members, body, withheld)
-    problems += log.problems + check_evidence(members, case, log, withheld)
+    log = LogCheck()
+    try:
+        log = check_log(members, body, withheld)
+        problems += log.problems + check_evidence(members, case, log, withheld)
+        problems += check_derived(members, case)
+        if previous is not None:
+            problems += _previous_problems(previous, case, log)
+    except (ValueError, TypeError, AttributeError, KeyError) as exc:
+        problems.append(f"malformed content in bag/data ({type(exc).__name__}: {exc})")
     return BundleReport(
         case_id=case.get("case_id"),
         title=case.get("title"),
@@ -89,10 +106,25 @@ def verify_bundle(data: bytes, *, keys: Sequence[Ed25519PublicKey] = ()) -> Bund
         root_hash=body.get("root_hash"),
         records=len(log.held),
         withheld_records=len(log.withheld),
-        evidence=len(case.get("evidence") or []),
-        withheld_evidence=len(withheld.get("evidence") or []),
+        evidence=_count(case.get("evidence")),
+        withheld_evidence=_count(withheld.get("evidence")),
         problems=tuple(dict.fromkeys(problems)),
     )
+
+
+def _previous_problems(previous: bytes, case: dict[str, object], log: LogCheck) -> list[str]:
+    """This bundle's log extends the one an earlier bundle's checkpoint signed."""
+    name = "the previous bundle"
+    try:
+        members = read_zip(previous)
+    except zipfile.BadZipFile as exc:
+        return [f"{name}: not a zip file ({exc})"]
+    problems: list[str] = []
+    body, _, found = check_checkpoint(load_json(members, CHECKPOINT, problems))
+    problems = [f"{name}: {p}" for p in problems + found]
+    if body and body.get("case_id") != case.get("case_id"):
+        return [*problems, f"{name}: is of case {body.get('case_id')}, not {case.get('case_id')}"]
+    return problems + (extension_problems(log, body, name) if body else [])
 
 
 def _consistency(

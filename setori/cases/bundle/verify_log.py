@@ -12,11 +12,19 @@ from typing import Any
 
 from setori.canonical import canonical_bytes
 from setori.cases.bundle.bag import BAG
-from setori.cases.bundle.merkle import leaf_hash, root_from_proof
+from setori.cases.bundle.members import EXPORT_ACTION
+from setori.cases.bundle.merkle import leaf_hash, root_from_proof, tree_root
 from setori.cases.bundle.signing import check_signature
 from setori.cases.model import GENESIS_HASH, record_hash_of
 
-__all__ = ["LogCheck", "check_checkpoint", "check_evidence", "check_log", "load_json"]
+__all__ = [
+    "LogCheck",
+    "check_checkpoint",
+    "check_evidence",
+    "check_log",
+    "extension_problems",
+    "load_json",
+]
 
 LOG = BAG + "data/case-log.jsonl"
 CHECKPOINT = BAG + "data/checkpoint.json"
@@ -67,7 +75,14 @@ class LogCheck:
 
     held: dict[int, dict[str, Any]] = field(default_factory=dict)
     withheld: dict[int, dict[str, Any]] = field(default_factory=dict)
+    leaves: dict[int, bytes] = field(default_factory=dict)  # leaf hash by seq
     problems: list[str] = field(default_factory=list)
+
+    def prefix_root(self, size: int) -> bytes | None:
+        """The root of the tree of the first ``size`` records (None: some leaf unknown)."""
+        if any(seq not in self.leaves for seq in range(1, size + 1)):
+            return None
+        return tree_root([self.leaves[seq] for seq in range(1, size + 1)])
 
 
 def _parse_log(raw: bytes, check: LogCheck) -> list[tuple[int, bytes, dict[str, Any]]]:
@@ -140,7 +155,7 @@ def _check_proofs(
     for seq, leaf in sorted(leaves.items()):
         name = f"{BAG}data/proofs/{seq:06d}.json"
         proof = load_json(members, name, check.problems)
-        if not proof:
+        if name not in members:
             continue
         try:
             path = [bytes.fromhex(h) for h in proof["audit_path"]]
@@ -162,7 +177,7 @@ def check_log(
     check = LogCheck()
     lines = _parse_log(members.get(LOG, b""), check)
     _check_order(lines, check)
-    leaves: dict[int, bytes] = {}
+    leaves = check.leaves
     for seq, line, record in lines:
         check.problems += _record_problems(seq, record)
         check.held[seq] = record
@@ -172,7 +187,10 @@ def check_log(
         if seq in check.held:
             check.problems.append(f"log record seq {seq}: both carried and listed as withheld")
         check.withheld[seq] = entry
-        leaves.setdefault(seq, bytes.fromhex(str(entry.get("leaf_hash", ""))))
+        try:
+            leaves.setdefault(seq, bytes.fromhex(str(entry.get("leaf_hash", ""))))
+        except ValueError:
+            check.problems.append(f"{WITHHELD}: seq {seq}: leaf_hash is not hex")
     size = int(body.get("tree_size", 0))
     for seq in sorted(set(leaves) - set(range(1, size + 1))):
         check.problems.append(f"log record seq {seq}: beyond the signed tree of {size} records")
@@ -182,7 +200,42 @@ def check_log(
     known = check.held.get(size) or check.withheld.get(size)
     if known is not None and known.get("record_hash") != head:
         check.problems.append(f"log record seq {size}: not the head the checkpoint signed ({head})")
+    check.problems += _earlier_exports(check)
     return check
+
+
+def _earlier_exports(check: LogCheck) -> list[str]:
+    """Each earlier export recorded in the log named the root of the log before it: the
+    first records of this log must still hash to that root (the history was only added to)."""
+    problems = []
+    for seq, record in sorted(check.held.items()):
+        payload = record.get("payload") or {}
+        if record.get("action") != EXPORT_ACTION or not isinstance(payload, Mapping):
+            continue
+        size, root = int(payload.get("tree_size", -1)), payload.get("root_hash")
+        found = check.prefix_root(size) if 0 <= size < seq else None
+        if found is not None and found.hex() != root:
+            problems.append(
+                f"log record seq {seq}: an earlier export signed root {root} over the first "
+                f"{size} records, which now hash to {found.hex()} (the history was changed)"
+            )
+    return problems
+
+
+def extension_problems(check: LogCheck, previous: Mapping[str, Any], name: str) -> list[str]:
+    """Whether this log extends the one an earlier bundle's checkpoint signed (``previous``,
+    its checkpoint body): same case, not shorter, same first records."""
+    size, root = int(previous.get("tree_size", -1)), previous.get("root_hash")
+    if size < 0 or size > len(check.leaves):
+        return [f"{name}: its log of {size} records is not a prefix of this one"]
+    found = check.prefix_root(size)
+    if found is None or found.hex() != root:
+        shown = found.hex() if found is not None else "unknown"
+        return [
+            f"{name}: signed root {root} over {size} records, but this bundle's first {size} "
+            f"records hash to {shown}: the history was changed between the two"
+        ]
+    return []
 
 
 def check_evidence(
