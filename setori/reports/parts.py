@@ -74,9 +74,9 @@ def vessel_views(
                 ),
                 finding=src.Finding(
                     "Vessel",
-                    f"{title} is {key}"
+                    f"{title}: identity as broadcast on AIS (key {key})"
                     + (
-                        f", listed ({', '.join(h.list_name for h in vessel_hits)})"
+                        f"; matches a listed entity ({', '.join(h.list_name for h in vessel_hits)})"
                         if vessel_hits
                         else ""
                     ),

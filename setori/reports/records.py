@@ -61,7 +61,8 @@ def hit_views(bodies: Bodies, names: Mapping[str, str]) -> tuple[HitView, ...]:
                 evidence_id=item.evidence_id,
                 finding=src.Finding(
                     "List hit",
-                    f"{queried or 'query'} matches {caption} on {list_name}",
+                    f"query {queried or '–'} matches listed {caption} "
+                    f"({list_name}, version {body.get('list_version') or '–'})",
                     src.ordered(kinds),
                     (item.evidence_id, *([mmsi] if mmsi else [])),
                 ),
@@ -115,15 +116,16 @@ def sighting_views(
             photos.get(PurePath(str(s.get("photo"))).name) if s.get("photo") else None
         )
         who = "; ".join(
-            f"{names.get(str(v.get('mmsi')), '')} MMSI {v.get('mmsi')} at "
-            f"{quantity('distance_m', v.get('distance_m'))}".strip()
+            f"{names.get(str(v.get('mmsi')), '')} (MMSI {v.get('mmsi')}) "
+            f"{quantity('distance_m', v.get('distance_m'))} from its AIS position".strip()
             for v in explained
         )
         number = len(views) + 1
+        when = iso_display(s.get("time"))
         statement = (
-            f"Sighting {number}: a vessel no AIS track explains (dark vessel)"
+            f"Sighting {number}, {when}: a vessel no AIS track explains (dark vessel)"
             if dark
-            else f"Sighting {number}: {who or 'a vessel'} seen"
+            else f"Sighting {number}, {when}: {who or 'a vessel'}"
         )
         views.append(
             SightingView(
