@@ -13,7 +13,9 @@ from setori.errors import InputError
 from setori.screen.match import query_groups, query_key, read_names_file
 from setori.screen.model import ALL_SCHEMATA, Query
 
-NAMES = st.lists(st.text(st.characters(codec="utf-8"), min_size=1, max_size=20), min_size=1, max_size=6)
+NAMES = st.lists(
+    st.text(st.characters(codec="utf-8"), min_size=1, max_size=20), min_size=1, max_size=6
+)
 
 
 @given(NAMES)
