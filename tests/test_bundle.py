@@ -253,6 +253,9 @@ def test_the_standard_bagit_tool_validates_the_bag(bundle: bytes, tmp_path: Path
     )
     assert done.returncode == 0, done.stderr
     assert "is valid" in done.stderr
+    assert (
+        (tmp_path / "bag" / "bagit.txt").read_text().startswith("BagIt-Version: 1.0\n")
+    )  # RFC 8493
 
 
 # --- tampering: every kind of member ------------------------------------------------------

@@ -38,6 +38,7 @@ __all__ = [
 BAG = "bag/"
 ENVELOPE = "bundle.dsse.json"
 TAGMANIFEST = "tagmanifest-sha256.txt"
+BAGIT_TXT = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 PREDICATE_TYPE = "https://setori.dev/case-bundle/v1"
 _EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -55,11 +56,25 @@ def bag_files(data: Mapping[str, bytes], bag_info: Mapping[str, str]) -> dict[st
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
         bagit.make_bag(str(root), dict(bag_info), checksums=["sha256"])
+        _declare_rfc8493(root)
         return {
             p.relative_to(root).as_posix(): p.read_bytes()
             for p in sorted(root.rglob("*"))
             if p.is_file()
         }
+
+
+def _declare_rfc8493(root: Path) -> None:
+    """``bagit`` writes ``BagIt-Version: 0.97``; the bag is also a BagIt 1.0 bag (RFC 8493: the
+    same layout, SHA-256 manifests), so say so and re-hash ``bagit.txt`` in the tag manifest
+    (``bagit`` reads and validates 1.0 bags)."""
+    (root / "bagit.txt").write_text(BAGIT_TXT, encoding="utf-8")
+    lines = []
+    for line in (root / TAGMANIFEST).read_text(encoding="utf-8").splitlines():
+        _, path = line.split(maxsplit=1)
+        digest = hashlib.sha256((root / path).read_bytes()).hexdigest()
+        lines.append(f"{digest} {path}\n")
+    (root / TAGMANIFEST).write_text("".join(lines), encoding="utf-8")
 
 
 def statement(tagmanifest: bytes, predicate: Mapping[str, Any]) -> dict[str, Any]:
