@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import itertools
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import numpy as np
 import pytest
 from hypothesis import given
@@ -273,3 +275,22 @@ def test_cases_without_events_still_report(store: Path, workspace_url: str) -> N
     setori.case_add(vessel, vessels=["212123000"], analyst="kim", **options)
     html = setori.report(vessel, **options).decode()
     assert "MMSI:212123000" in html and 'class="map"' not in html
+
+
+def test_an_event_detection_no_longer_finds_is_marked_gone(
+    store: Path, workspace_url: str, tmp_path: Path
+) -> None:
+    case_id, options, events = _case(store, workspace_url)
+    rerun = tmp_path / "rerun.duckdb"
+    shutil.copy(store, rerun)
+    with duckdb.connect(str(rerun)) as con:
+        con.execute("DELETE FROM events")
+        con.execute("DELETE FROM positions")
+    html = setori.report(case_id, **{**options, "db": rerun}).decode()
+    assert html.count('<span class="badge gone">gone</span>') == len(events)
+    # the tracks now come from the positions frozen in the snapshots
+    maps = re.findall(r'<svg[^>]*class="map".*?</svg>', html, re.S)
+    assert len(maps) == len(events)
+    assert all(
+        re.search(r'<path d="M[^"]+" stroke="#[0-9a-f]{6}" stroke-width="4', m) for m in maps
+    )

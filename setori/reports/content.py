@@ -172,19 +172,7 @@ def _incident(
         event_id, str(event.get("type")), event.get("lat"), event.get("lon"), start_s, end_s
     )
     status = inputs.event_status.get(event_id) or {}
-    kinds = {src.AIS}
-    near = []
-    marks = []
-    for s in sightings:
-        if event_id in s.near_event_ids or _sighted_during(s, mmsis, start_s, end_s):
-            kinds.update(s.finding.sources)
-            near.append(f"sighting {s.number}")
-        if (
-            s.lat is not None
-            and s.lon is not None
-            and (start_s - MAP_SIGHTING_S <= s.at_s <= end_s + MAP_SIGHTING_S)
-        ):
-            marks.append(SightingMark(s.number, float(s.lat), float(s.lon), s.dark_vessel))
+    kinds, near, marks = _corroboration(event_id, mmsis, (start_s, end_s), sightings)
     kinds.update(_file_kinds(inputs.case.evidence, event_id=event_id, mmsis=mmsis))
     heading = _heading(event, [title_of(m, names) for m in mmsis])
     detector = body.get("detector") or {}
@@ -200,20 +188,11 @@ def _incident(
         duration=duration_display(event.get("duration_h") or (end_s - start_s) / 3600),
         position=position_display(event.get("lat"), event.get("lon")),
         facts=facts_of(event),
-        vessels=tuple(
-            IncidentVessel(
-                f"{letters[m]} ({LINE_STYLES[i % len(LINE_STYLES)]})",
-                title_of(m, names),
-                m,
-                int((positions["mmsi"] == m).sum()),
-                _speed(event, m),
-            )
-            for i, m in enumerate(order)
-        ),
+        vessels=_incident_vessels(event, order, letters, positions, names),
         detector=_detector(detector, event),
         parameters=parameters_display(parameters),
         status=str(status.get("status") or "not checked"),
-        status_detail="; ".join(str(d) for d in status.get("differences") or []),
+        status_detail="; ".join(_difference(d) for d in status.get("differences") or []),
         map_svg=event_map_svg(tracks, mark, marks),
         map_note=", ".join(near),
         evidence_id=item.evidence_id,
@@ -225,6 +204,49 @@ def _incident(
             (item.evidence_id,),
         ),
     )
+
+
+def _corroboration(
+    event_id: str, mmsis: Sequence[str], span: tuple[float, float], sightings: Sequence[Any]
+) -> tuple[set[str], list[str], list[SightingMark]]:
+    """The kinds of source behind an event (AIS, and every sighting placed near it or
+    explained by one of its vessels then), the sightings named, and those drawn on its map."""
+    start_s, end_s = span
+    kinds, near, marks = {src.AIS}, [], []
+    for s in sightings:
+        if event_id in s.near_event_ids or _sighted_during(s, mmsis, start_s, end_s):
+            kinds.update(s.finding.sources)
+            near.append(f"sighting {s.number}")
+        close = start_s - MAP_SIGHTING_S <= s.at_s <= end_s + MAP_SIGHTING_S
+        if s.lat is not None and s.lon is not None and close:
+            marks.append(SightingMark(s.number, float(s.lat), float(s.lon), s.dark_vessel))
+    return kinds, near, marks
+
+
+def _incident_vessels(
+    event: Mapping[str, Any],
+    order: Sequence[str],
+    letters: Mapping[str, str],
+    positions: pl.DataFrame,
+    names: Mapping[str, str],
+) -> tuple[IncidentVessel, ...]:
+    return tuple(
+        IncidentVessel(
+            f"{letters[m]} ({LINE_STYLES[i % len(LINE_STYLES)]})",
+            title_of(m, names),
+            m,
+            int((positions["mmsi"] == m).sum()),
+            _speed(event, m),
+        )
+        for i, m in enumerate(order)
+    )
+
+
+def _difference(difference: Any) -> str:
+    if not isinstance(difference, Mapping):
+        return str(difference)
+    field = difference.get("field", "?")
+    return f"{field}: cited {difference.get('cited')}, now {difference.get('current')}"
 
 
 def _event_id(item: EvidenceItem, body: Mapping[str, Any]) -> str:
