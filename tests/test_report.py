@@ -255,6 +255,13 @@ def test_report_command(store: Path, workspace_url: str, tmp_path: Path) -> None
     )
     assert done.returncode == 0, done.stderr
     assert out.read_bytes().startswith(b"%PDF-") and "wrote" in done.stderr
+    bad_epoch = subprocess.run(
+        args,
+        capture_output=True,
+        text=True,
+        env={"SOURCE_DATE_EPOCH": "yesterday", "PATH": "/usr/bin:/bin"},
+    )
+    assert bad_epoch.returncode == 1 and "SOURCE_DATE_EPOCH='yesterday'" in bad_epoch.stderr
     missing = subprocess.run(
         [*args[:4], "C-NOSUCHCAS", "--db", str(store), "--workspace", workspace_url],
         capture_output=True,

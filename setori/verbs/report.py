@@ -42,16 +42,21 @@ def report(
     import os
     from datetime import UTC, datetime
 
-    from setori.casework.report import gather, manifest_attachments
-    from setori.casework.risk import stored_hits
     from setori.errors import InputError
-    from setori.reports import build_report, render_html, render_pdf
-    from setori.risk.weights import load_weights
 
     if fmt not in ("html", "pdf"):
         raise InputError(f"report format {fmt!r}: expected html or pdf")
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    # checked before NumPy is imported: numpy.f2py reads it too, and fails on a bad one
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch and not epoch.isdigit():
+        raise InputError(f"SOURCE_DATE_EPOCH={epoch!r}: expected whole seconds since 1970")
     created = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
+
+    from setori.casework.report import gather, manifest_attachments
+    from setori.casework.risk import stored_hits
+    from setori.reports import build_report, render_html, render_pdf
+    from setori.risk.weights import load_weights
+
     stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
     resolved = resolve_settings(db, settings).with_overrides(workspace=workspace)
     weights = load_weights(resolved.risk_weights)
