@@ -135,6 +135,17 @@ def test_a_map_draws_coast_tracks_event_scale_and_north() -> None:
     assert 'fill="#efe9d8"' in paris  # land drawn from Natural Earth
 
 
+def test_a_pdf_never_fetches_from_the_network() -> None:
+    from datetime import UTC, datetime
+
+    from setori.errors import InputError
+    from setori.reports import render_pdf
+
+    page = '<html><body><img src="http://example.invalid/ship.png"></body></html>'
+    with pytest.raises(InputError, match=r"example\.invalid.*only data: URIs"):
+        render_pdf(page, created=datetime(2026, 1, 1, tzinfo=UTC))
+
+
 # --- a real case -------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -17,6 +17,8 @@ import hashlib
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
+from setori.errors import InputError
+
 PDF_VARIANT = "pdf/a-3b"
 
 
@@ -41,15 +43,25 @@ def render_pdf(
         )
         for name, data in sorted((attachments or {}).items())
     ]
-    from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
+    from weasyprint.urls import (  # type: ignore[import-untyped]
+        FatalURLFetchingError,
+        URLFetcher,
+    )
 
     offline = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
     document = weasyprint.HTML(string=html, url_fetcher=offline)
-    identifier = hashlib.md5(html.encode("utf-8"), usedforsecurity=False).hexdigest().encode()
-    pdf: bytes = document.write_pdf(
-        pdf_variant=PDF_VARIANT,
-        attachments=files,
-        pdf_identifier=identifier,
-        uncompressed_pdf=False,
-    )
+    digest = hashlib.md5(html.encode("utf-8"), usedforsecurity=False)
+    for name, data in sorted((attachments or {}).items()):
+        digest.update(name.encode("utf-8") + b"\0" + data)
+    try:
+        pdf: bytes = document.write_pdf(
+            pdf_variant=PDF_VARIANT,
+            attachments=files,
+            pdf_identifier=digest.hexdigest().encode(),
+            uncompressed_pdf=False,
+        )
+    except FatalURLFetchingError as exc:  # a BaseException in WeasyPrint: made a SetoriError
+        raise InputError(
+            f"{exc}: a report may embed only data: URIs (it is made offline)"
+        ) from None
     return pdf
