@@ -312,3 +312,21 @@ def test_an_event_detection_no_longer_finds_is_marked_gone(
     assert all(
         re.search(r'<path d="M[^"]+" stroke="#[0-9a-f]{6}" stroke-width="4', m) for m in maps
     )
+
+
+def test_an_identity_change_shows_what_changed() -> None:
+    from setori.reports.formats import facts_of
+
+    # the real destination change of STOC MARCIA (DMA, 2014-10-03 05:28:39 UTC)
+    event = {
+        "evidence": {
+            "from": "SE GOT SE NYN",
+            "to": "SE GOT SE LAA",
+            "mid_voyage": True,
+            "sog_kn": 2.700000047683716,
+            "distance_to_port_km": 44.6,
+        }
+    }
+    facts = dict(facts_of(event))
+    assert facts["Changed from"] == "SE GOT SE NYN" and facts["Changed to"] == "SE GOT SE LAA"
+    assert facts["Mid-voyage"] == "yes" and facts["Speed over ground"] == "2.70 kn"

@@ -22,6 +22,11 @@ FACT_LABELS = {
     "draught_change_m": "Draught change",
     "time_offset_h": "Time offset",
     "max_inland_km": "Farthest inland",
+    "from": "Changed from",
+    "to": "Changed to",
+    "mid_voyage": "Mid-voyage",
+    "sog_kn": "Speed over ground",
+    "speed_kn": "Speed",
     "min_distance_km": "Closest to the place",
 }
 #: Tags shown for an event (context), with their labels.
@@ -59,6 +64,8 @@ def quantity(key: str, value: Any) -> str:
         return "–"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(quantity(key, v) for v in value) or "–"
     if not isinstance(value, int | float):
         return str(value)
     v = float(value)
