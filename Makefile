@@ -11,7 +11,7 @@ install: system-deps
 # Debian packages reports need: Noto CJK fonts (Latin, Hangul, Japanese in PDFs), Pango
 # (WeasyPrint) and poppler-utils (pdftoppm / pdftotext, which the report tests use).
 # Installed only when missing (needs root, as on the project's machines and CI).
-DEBIAN_PACKAGES = fonts-noto-cjk fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
+DEBIAN_PACKAGES = fonts-noto-cjk fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
 system-deps:
 	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

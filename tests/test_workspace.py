@@ -81,3 +81,18 @@ def test_two_processes_writing_at_once_lose_nothing(workspace_url: str) -> None:
     names = {a["name"] for a in list_analysts(ws)}
     ws.close()
     assert names == {f"{t}-{i}" for t in "ab" for i in range(60)}
+
+
+def test_threads_opening_one_workspace_at_once(workspace_url: str) -> None:
+    """A threaded server opens workspaces from several threads: migrations do not collide."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def open_and_count(_: int) -> int:
+        ws = open_workspace(workspace_url)
+        try:
+            return len(list_analysts(ws))
+        finally:
+            ws.close()
+
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(open_and_count, range(8))) == [0] * 8

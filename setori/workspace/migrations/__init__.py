@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from alembic import command
@@ -14,6 +15,9 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Engine
 
 HERE = Path(__file__).parent
+#: Alembic's ``context`` is one global per process: migrations of two threads must not
+#: overlap (a threaded server opening workspaces at once).
+_LOCK = threading.Lock()
 
 
 def config() -> Config:
@@ -24,11 +28,20 @@ def config() -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Create or upgrade the workspace schema to ``revision``."""
+    """Create or upgrade the workspace schema to ``revision`` (nothing to do, and no
+    transaction taken, when it is already at the newest revision)."""
     cfg = config()
-    with engine.begin() as con:
+    if revision == "head" and revision_of(engine) == _head(cfg):
+        return
+    with _LOCK, engine.begin() as con:
         cfg.attributes["connection"] = con
         command.upgrade(cfg, revision)
+
+
+def _head(cfg: Config) -> str | None:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(cfg).get_current_head()
 
 
 def revision_of(engine: Engine) -> str | None:
