@@ -9,10 +9,8 @@ other parameters, positions or list entries beside it). Positions are compared b
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from setori.cases.bundle.bag import BAG
@@ -23,6 +21,8 @@ from setori.errors import InputError
 __all__ = ["check_derived"]
 
 _DERIVED = ("data/positions/", "data/detectors/", "data/lists/")
+#: The columns of a positions member compared with the event snapshot.
+_COLUMNS = ("mmsi", "time", "lat", "lon")
 
 
 def _item(entry: Mapping[str, Any], content: bytes) -> EvidenceItem:
@@ -39,15 +39,27 @@ def _item(entry: Mapping[str, Any], content: bytes) -> EvidenceItem:
     )
 
 
-def _time(value: Any) -> datetime:
-    return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-
-
-def _positions(data: bytes) -> list[tuple[str, datetime, float, float]]:
+def _positions(data: bytes) -> Any:
+    """The compared columns as one Arrow table of fixed types. Read on the calling thread:
+    pyarrow 26's threaded reader can abort the process at exit (mimalloc pool)."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pq.read_table(io.BytesIO(data), columns=["mmsi", "time", "lat", "lon"])
-    return [(str(r["mmsi"]), r["time"], r["lat"], r["lon"]) for r in table.to_pylist()]
+    table = pq.read_table(pa.BufferReader(data), columns=list(_COLUMNS), use_threads=False)
+    return table.select(list(_COLUMNS)).cast(_schema())
+
+
+def _schema() -> Any:
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            ("mmsi", pa.string()),
+            ("time", pa.timestamp("us", tz="UTC")),
+            ("lat", pa.float64()),
+            ("lon", pa.float64()),
+        ]
+    )
 
 
 def _same(path: str, shipped: bytes, expected: bytes) -> bool:
@@ -56,7 +68,7 @@ def _same(path: str, shipped: bytes, expected: bytes) -> bool:
 
     try:
         if path.endswith(".parquet"):
-            return _positions(shipped) == _positions(expected)
+            return bool(_positions(shipped).equals(_positions(expected)))
         return bool(json.loads(shipped) == json.loads(expected))
     except (pa.ArrowException, OSError, ValueError, OverflowError, TypeError, KeyError):
         return False
