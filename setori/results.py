@@ -88,3 +88,15 @@ class DemoReport:
     screened: int
     listed: int
     hits: pa.Table | None
+    case: DemoCase | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DemoCase:
+    """The case the demo builds from the vessel risk triage ranks first, and its reports."""
+
+    case_id: str
+    title: str
+    score: int
+    evidence: int
+    reports: tuple[Path, ...]

@@ -24,7 +24,9 @@ def demo(db: Path, quiet: bool) -> None:
 
     Ingests real AIS (the files of $SETORI_SHARED_DATA when set, else the real DMA sample
     shipped with setori), segments tracks, detects events (gfw profile), and, when the real
-    UN and OFAC lists are there, screens every AIS identity against them.
+    UN and OFAC lists are there, screens every AIS identity against them. It ends with a
+    case on the vessel the risk triage ranks first (opened by the analyst "setori demo")
+    and that case's report as HTML and PDF beside the store (NAME.case.html, .case.pdf).
 
     Example:
 
@@ -59,6 +61,13 @@ def demo(db: Path, quiet: bool) -> None:
             f"{plural(report.hits.num_rows, 'alerting hit')}"
         )
         render.hits(report.hits.slice(0, 10))
+    if report.case is not None:
+        case = report.case
+        out.print(
+            f'demo: case {case.case_id} "{case.title}" (risk {case.score} points, '
+            f"{plural(case.evidence, 'evidence item')}): "
+            + ", ".join(str(path) for path in case.reports)
+        )
     if report.ingest.failures:
         raise SystemExit(1)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from setori.errors import InputError
-from setori.results import DemoReport, DetectSummary, IngestSummary
+from setori.results import DemoCase, DemoReport, DetectSummary, IngestSummary, ListLoad
 from setori.settings import Settings
 from setori.verbs.common import BBox, DbPath, open_store, resolve_settings
 from setori.verbs.lists import load_lists
@@ -266,8 +266,9 @@ def demo(
     on_batch: BatchHook | None = None,
     settings: Settings | None = None,
 ) -> DemoReport:
-    """The main job on real data: ingest, segment, detect (gfw), then screen every AIS
-    identity against the real UN and OFAC lists.
+    """The main job on real data: ingest, segment, detect (gfw), screen every AIS
+    identity against the real UN and OFAC lists, then open a case on the vessel the risk
+    triage ranks first and write its HTML and PDF reports beside the store.
 
     The AIS comes from the ``shared_data`` setting (``$SETORI_SHARED_DATA``) when it is
     set, else from the real DMA sample shipped in the package; screening needs the lists
@@ -281,7 +282,8 @@ def demo(
     found = detect(profile="gfw", settings=resolved)
     list_paths = demo_lists(resolved.shared_data)
     loads = load_lists(list_paths, settings=resolved) if list_paths else []
-    screened, listed, hits = _demo_screening(resolved) if loads else (0, 0, None)
+    screened, listed, hits = _demo_screening(resolved, loads) if loads else (0, 0, None)
+    case = _demo_case(resolved)
     return DemoReport(
         db=resolved.db,
         inputs=inputs,
@@ -294,6 +296,7 @@ def demo(
         screened=screened,
         listed=listed,
         hits=hits,
+        case=case,
     )
 
 
@@ -309,10 +312,55 @@ def _demo_events(found: DetectSummary, per_type: int = 3) -> pa.Table:
     return pa.concat_tables(parts)
 
 
-def _demo_screening(settings: Settings) -> tuple[int, int, pa.Table]:
-    from setori import investigate
+def _demo_screening(settings: Settings, loads: list[ListLoad]) -> tuple[int, int, pa.Table]:
+    """Every AIS identity screened (and its alerting hits stored in the workspace)."""
+    import json
 
-    with open_store(settings=settings) as con:
-        screener = investigate.build_screener(con)
-        ais = investigate.ais_queries(con)
-        return len(ais), len(screener.records), investigate.screen(screener, ais)
+    from setori.verbs.screening import SCREEN_META
+    from setori.verbs.screening import screen as screen_identities
+
+    hits = screen_identities(from_ais=True, settings=settings)
+    meta = json.loads((hits.schema.metadata or {})[SCREEN_META])
+    return int(meta["queries"]), sum(load.entities for load in loads), hits
+
+
+#: Who the demo's case is opened by.
+DEMO_ANALYST = "setori demo"
+
+
+def _demo_case(settings: Settings, events_cited: int = 3) -> DemoCase | None:
+    """A case on the vessel the risk triage ranks first: the vessel, its top-scoring
+    events, its stored list hits and a note with the reasons; then its HTML and PDF
+    reports beside the store. ``None`` when nothing scored."""
+    from setori.cases.snapshot import vessel_key
+    from setori.results import DemoCase
+    from setori.verbs.cases import case_add, case_new
+    from setori.verbs.report import report
+    from setori.verbs.risk import risk
+    from setori.verbs.workspace import analyst_add, analysts
+
+    ranked = risk(top=1, settings=settings).to_pylist()
+    if not ranked or not ranked[0]["score"]:
+        return None
+    top = ranked[0]
+    if DEMO_ANALYST not in {a["name"] for a in analysts(settings=settings)}:
+        analyst_add(DEMO_ANALYST, settings=settings)
+    cited = list(dict.fromkeys(r["event_id"] for r in top["breakdown"] if r.get("event_id")))
+    hits = list(dict.fromkeys(r["hit_id"] for r in top["breakdown"] if r.get("hit_id")))
+    reasons = "; ".join(f"{r['points']:+d} {r['reason']}" for r in top["breakdown"])
+    title = f"Demo: MMSI {top['mmsi']} {top.get('name') or ''}".rstrip()
+    case_id = case_new(title, analyst=DEMO_ANALYST, settings=settings)
+    added = case_add(
+        case_id,
+        vessels=[vessel_key(top["mmsi"])],  # "MMSI:001806011": never read as an IMO
+        events=cited[:events_cited],
+        hits=hits,
+        notes=[f"Opened by setori demo: risk {top['score']} points ({reasons})."],
+        analyst=DEMO_ANALYST,
+        settings=settings,
+    )
+    stem = settings.db.with_suffix("")
+    paths = (stem.with_suffix(".case.html"), stem.with_suffix(".case.pdf"))
+    report(case_id, fmt="html", output=paths[0], settings=settings)
+    report(case_id, fmt="pdf", output=paths[1], settings=settings)
+    return DemoCase(case_id, title, int(top["score"]), len(added), paths)
