@@ -73,9 +73,7 @@ def test_two_processes_writing_at_once_lose_nothing(workspace_url: str) -> None:
             add_analyst(ws, f"{sys.argv[2]}-{i}")
         """
     )
-    procs = [
-        subprocess.Popen([sys.executable, "-c", script, workspace_url, tag]) for tag in "ab"
-    ]
+    procs = [subprocess.Popen([sys.executable, "-c", script, workspace_url, tag]) for tag in "ab"]
     assert [p.wait(timeout=120) for p in procs] == [0, 0]
     ws = open_workspace(workspace_url)
     names = {a["name"] for a in list_analysts(ws)}
