@@ -10,7 +10,6 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -32,7 +31,6 @@ from setori.screen.identity import (
     observations_from_entities,
     observations_from_statics,
 )
-from setori.screen.lists import LoadedList, load_list
 from setori.screen.match import ListedEntities, QueryGroup, Screener
 from setori.screen.match.records import listing_of
 from setori.screen.model import Hit, Query
@@ -41,26 +39,6 @@ from setori.store import queries
 from setori.store.events import EventFilter, read_events
 
 EVENT_COLUMNS = ["id", "type", "subtype", "start", "end", "lat", "lon"]
-
-
-def load_lists(
-    con: duckdb.DuckDBPyConnection, paths: Sequence[str | Path], *, list_id: str | None = None
-) -> list[tuple[LoadedList, list_store.ListDiff]]:
-    """Read each list to the end (a broken file raises before anything is stored), then store it."""
-    loaded = [load_list(path, list_id=list_id) for path in paths]
-    results = []
-    for found in loaded:
-        diff = list_store.replace_list(
-            con,
-            list_id=found.list_id,
-            source=found.source,
-            version=found.version,
-            counts=found.counts,
-            entities=found.records(),
-            meta=found.summary(),
-        )
-        results.append((found, diff))
-    return results
 
 
 def stored_entities(con: duckdb.DuckDBPyConnection) -> Iterator[EntityProxy]:
