@@ -40,12 +40,16 @@ def _item(entry: Mapping[str, Any], content: bytes) -> EvidenceItem:
 
 
 def _positions(data: bytes) -> Any:
-    """The compared columns as one Arrow table of fixed types. Read on the calling thread:
-    pyarrow 26's threaded reader can abort the process at exit (mimalloc pool)."""
+    """The compared columns as one Arrow table of fixed types. Read on the calling thread
+    and without pre-buffering (which reads through Arrow's IO thread pool): a pool thread
+    still alive at interpreter exit aborts the process ("terminate called without an
+    active exception", apache/arrow#34314), seen once in a loaded bench run."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pq.read_table(pa.BufferReader(data), columns=list(_COLUMNS), use_threads=False)
+    table = pq.read_table(
+        pa.BufferReader(data), columns=list(_COLUMNS), use_threads=False, pre_buffer=False
+    )
     return table.select(list(_COLUMNS)).cast(_schema())
 
 
