@@ -1,5 +1,5 @@
 """Bundles from a workspace case, on SQLite and PostgreSQL, through the real process: keys
-new, case export (full, redacted, FtM), case sign, case verify-bundle; a partner's offline
+new, case export (full, redacted, FtM), case sign, case verify; a partner's offline
 check exits 1 naming what was altered. Real data: the drifting tanker STOC MARCIA."""
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def test_export_sign_verify_through_the_cli(
     signed = _setori(tmp_path, "case", "sign", "case.zip", "--key", "reviewer.key")
     assert signed.returncode == 0, signed.stderr
     ok = _setori(
-        tmp_path, "case", "verify-bundle", "case.zip", "--key", "kim.pub", "--key", "reviewer.pub"
+        tmp_path, "case", "verify", "case.zip", "--key", "kim.pub", "--key", "reviewer.pub"
     )
     assert ok.returncode == 0, ok.stderr
     assert ok.stdout.rstrip().endswith("every hash, proof and signature verifies")
@@ -87,7 +87,7 @@ def test_export_sign_verify_through_the_cli(
         forwarded.returncode == 0 and "every hash, proof and signature verifies" in forwarded.stdout
     )
     fingerprint = setori.keys_show(tmp_path / "kim.pub")
-    unkeyed = _setori(tmp_path, "case", "verify-bundle", "case.zip", "--format", "json")
+    unkeyed = _setori(tmp_path, "case", "verify", "case.zip", "--format", "json")
     report = json.loads(unkeyed.stdout)
     assert report["ok"] and fingerprint in report["signers"] and report["case_id"] == case_id
     # the export is in the case log (who, which root, which key), and the chain still holds
@@ -121,7 +121,7 @@ def test_a_partner_sees_exactly_what_was_altered(
                 data = data[:100] + bytes([data[100] ^ 1]) + data[101:]
                 altered = info.filename
             dst.writestr(info, data)
-    bad = _setori(tmp_path, "case", "verify-bundle", "bad.zip", "--key", "setori.pub")
+    bad = _setori(tmp_path, "case", "verify", "bad.zip", "--key", "setori.pub")
     assert bad.returncode == 1
     assert f"{altered}: altered" in bad.stderr
 

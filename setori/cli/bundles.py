@@ -1,7 +1,7 @@
 """Bundle commands: the ``keys`` group (``keys new``, ``keys show``), and ``case export``,
-``case sign`` and ``case verify-bundle`` attached to the ``case`` group (``CASE_COMMANDS``).
+``case sign`` and ``case verify`` attached to the ``case`` group (``CASE_COMMANDS``).
 
-``case verify-bundle`` checks either a bundle (an existing zip file: offline, no workspace) or a
+``case verify`` checks either a bundle (an existing zip file: offline, no workspace) or a
 workspace case (its hash-chained log, :func:`setori.verbs.case_verify`).
 """
 
@@ -18,6 +18,7 @@ from setori.cli.options import (
     analyst_option,
     db_option,
     format_option,
+    plural,
     settings_of,
     workspace_option,
 )
@@ -173,7 +174,7 @@ def case_sign(bundle: Path, key: Path | None) -> None:
 
     \b
         setori case sign case.zip --key reviewer.key
-        setori case verify-bundle case.zip --key kim.pub --key reviewer.pub
+        setori case verify case.zip --key kim.pub --key reviewer.pub
     """
     from setori import verbs
 
@@ -187,7 +188,7 @@ def _is_bundle(target: str) -> bool:
     return path.is_file() and (path.suffix.lower() == ".zip" or zipfile.is_zipfile(path))
 
 
-@click.command("verify-bundle")
+@click.command("verify")
 @click.argument("target", metavar="CASE_OR_BUNDLE")
 @click.option(
     "--key",
@@ -219,23 +220,39 @@ def case_verify(
     Example:
 
     \b
-        setori case verify-bundle case.zip --key kim.pub
-        setori case verify-bundle case.zip   # prints the signers' fingerprints
-        setori case verify-bundle case-v2.zip --since case-v1.zip
-        setori case verify-bundle C-7KX2M9QD --db ships.duckdb
+        setori case verify case.zip --key kim.pub
+        setori case verify case.zip   # prints the signers' fingerprints
+        setori case verify case-v2.zip --since case-v1.zip
+        setori case verify C-7KX2M9QD --db ships.duckdb
     """
     from setori import verbs
 
     if not _is_bundle(target):
-        found = verbs.case_verify(target, db=db, workspace=workspace, settings=settings_of())
-        good = "its log's hash chain and every evidence hash verify"
-        _finish(list(found["problems"]), fmt, found, f"case {target}", good)
+        _verify_workspace_case(target, fmt, db, workspace)
         return
     report = verbs.bundle_verify(target, keys=keys, since=since)
     if fmt == "text":
         _describe(target, report, bool(keys))
     good = "every hash, proof and signature verifies"
     _finish(list(report.problems), fmt, _as_dict(report), f"bundle {target}", good)
+
+
+def _verify_workspace_case(target: str, fmt: str, db: Path | None, workspace: str | None) -> None:
+    """A case in the workspace: its hash-chained log and evidence hashes."""
+    from setori import verbs
+
+    result = verbs.case_verify(target, db=db, workspace=workspace, settings=settings_of())
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=2))
+    elif result["ok"]:
+        click.echo(
+            f"ok: case {target}: {plural(result['records'], 'log record')} chained, "
+            f"{plural(result['evidence'], 'evidence item')} match their SHA-256"
+        )
+    for problem in result["problems"]:
+        click.echo(f"FAILED case {target}: {problem}", err=True)
+    if not result["ok"]:
+        raise SystemExit(1)
 
 
 def _as_dict(report: BundleReport) -> dict[str, Any]:

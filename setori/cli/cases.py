@@ -325,55 +325,8 @@ def _about(record: dict[str, Any]) -> str:
     return shown if len(shown) <= 80 else shown[:79] + "…"
 
 
-@case.command("verify")
-@click.argument("target", metavar="CASE_OR_BUNDLE")
-@click.option(
-    "--key",
-    "keys",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Bundles: a public key that must have signed it (repeatable).",
-)
-@format_option(("text", "json"), "text")
-@db_option
-@workspace_option
-@click.pass_context
-def case_verify(
-    ctx: click.Context,
-    target: str,
-    keys: tuple[Path, ...],
-    fmt: str,
-    db: Path | None,
-    workspace: str | None,
-) -> None:
-    """Check a case: its hash chain and evidence hashes (a case id, in the workspace) or a
-    bundle (a .zip, offline). Exits 1 naming every altered, deleted or reordered record and
-    every altered evidence item.
-
-    Example:
-
-    \b
-        setori case verify C-7KX2M9QD
-        setori case verify case.zip --key kim.pub
-    """
-    from setori import verbs
-    from setori.cli import bundles
-
-    if Path(target).is_file():
-        ctx.forward(bundles.case_verify)
-        return
-    result = verbs.case_verify(target, db=db, workspace=workspace, settings=settings_of())
-    if fmt == "json":
-        click.echo(json.dumps(result, indent=2))
-    elif result["ok"]:
-        click.echo(
-            f"ok: case {target}: {plural(result['records'], 'log record')} chained, "
-            f"{plural(result['evidence'], 'evidence item')} match their SHA-256"
-        )
-    for problem in result["problems"]:
-        click.echo(f"FAILED case {target}: {problem}", err=True)
-    if not result["ok"]:
-        ctx.exit(1)
+# `case verify` (a case id or a bundle) is setori.cli.bundles.case_verify, attached to
+# this group by setori.cli.
 
 
 COMMANDS = (case,)
