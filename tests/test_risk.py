@@ -271,6 +271,26 @@ def test_only_the_best_events_count_for_a_vessel() -> None:
     assert [r.rule for r in again[TANKER].breakdown] == ["dark_approach"] + ["encounter"] * 2
 
 
+def test_a_candidate_meeting_does_not_lend_the_partners_reasons() -> None:
+    """A dark rendezvous pairs a vessel that went dark with one loitering kilometres away:
+    the loitering vessel does not inherit its partner's dark period; in an encounter, seen
+    side by side, both vessels share it."""
+    gap = event("gap", [TANKER], T0 - timedelta(hours=10), 8.0, subtype="likely_disabling")
+    candidate = event("dark_rendezvous", [TANKER, OTHER], T0, 2.0, subtype="gap_start")
+    met = meeting([TANKER, OTHER])
+    for kind, shown, expected in (
+        ("dark_rendezvous", [gap, candidate], False),
+        ("encounter", [gap, met], True),
+    ):
+        scored = score_events(make_events(shown))
+        rules = {r.rule: r.mmsi for e in scored if e.type == kind for r in e.breakdown}
+        assert rules["dark_period"] == TANKER  # the event itself carries it, about TANKER
+        scores = {v.mmsi: v for v in score_vessels(scored, {})}
+        partner = {r.rule for r in scores[OTHER].breakdown}
+        assert ("dark_period" in partner) is expected, kind
+        assert "dark_period" in {r.rule for r in scores[TANKER].breakdown}
+
+
 def test_hit_rows_from_the_workspace() -> None:
     row = {
         "hit_id": "abc",

@@ -12,6 +12,10 @@ highest-scoring events.
   own identity (``dprk_vessel``, ``identity_finding``), which its attributes and its own
   identity events already count. Events whose remaining points are not positive do not
   count.
+* On a *candidate* meeting (``dark_rendezvous``: one vessel went dark within kilometres
+  of another one loitering, not seen together), a vessel does not inherit the reasons
+  about its partner (the partner's draught change or dark period): their meeting is what
+  is in question. On an encounter, seen side by side for hours, both share everything.
 
 The breakdown lists every counted reason (each with its ``event_id``, ``hit_id`` or
 ``attribute``); the score is their sum.
@@ -27,6 +31,9 @@ from setori.risk.weights import RiskWeights, default_weights
 
 #: Event reasons a vessel's own attributes already count.
 SELF_COUNTED = ("dprk_vessel", "identity_finding")
+#: Events whose vessels were not seen together: a vessel's part leaves out its partner's
+#: reasons.
+CANDIDATE_MEETINGS = ("dark_rendezvous",)
 
 
 def attribute_reasons(fact: VesselFacts, weights: RiskWeights) -> list[Reason]:
@@ -49,7 +56,13 @@ def attribute_reasons(fact: VesselFacts, weights: RiskWeights) -> list[Reason]:
 
 def own_part(event: EventScore, mmsi: int) -> tuple[Reason, ...]:
     """The reasons of ``event`` that count for vessel ``mmsi``."""
-    return tuple(r for r in event.breakdown if not (r.rule in SELF_COUNTED and r.mmsi == mmsi))
+    candidate = event.type in CANDIDATE_MEETINGS
+    return tuple(
+        r
+        for r in event.breakdown
+        if not (r.rule in SELF_COUNTED and r.mmsi == mmsi)
+        and not (candidate and r.mmsi is not None and r.mmsi != mmsi)
+    )
 
 
 def score_vessels(
