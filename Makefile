@@ -8,13 +8,16 @@ PIP = PIP_ROOT_USER_ACTION=ignore $(PYTHON) -m pip --disable-pip-version-check -
 install: system-deps
 	$(PIP) install -c constraints.txt -e .
 
-# Debian packages reports need: Noto CJK fonts (Latin, Hangul, Japanese in PDFs), Pango
-# (WeasyPrint) and poppler-utils (pdftoppm / pdftotext, which the report tests use).
-# Installed only when missing (needs root, as on the project's machines and CI).
+# Debian packages reports need: Noto CJK fonts (Latin, Hangul, Japanese in PDFs), Pango and
+# HarfBuzz's subsetter (WeasyPrint: without it a PDF takes ~25 s instead of ~3 s) and
+# poppler-utils (pdftoppm / pdftotext, which the report tests use). Installed only when
+# missing, as root (the project's machines and CI); as another user it says what to install.
 DEBIAN_PACKAGES = fonts-noto-cjk fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
 system-deps:
 	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
+	if [ -n "$$missing" ] && [ "$$(id -u)" != 0 ]; then \
+	  echo "missing Debian packages (reports need them; run as root):$$missing"; \
+	elif [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
