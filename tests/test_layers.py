@@ -32,6 +32,7 @@ LAYER_OF = {
     "setori.screen": "domain",
     "setori.cases": "domain",
     "setori.risk": "domain",
+    "setori.share": "domain",
     "setori.export": "output",
     "setori.export_events": "output",
     "setori.export_map": "output",
