@@ -9,7 +9,7 @@ workspace by :func:`stored_hits`), then scores them with :mod:`setori.risk`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -29,6 +29,7 @@ from setori.store import events as event_store
 from setori.store import queries
 from setori.workspace import Workspace
 from setori.workspace import tables as ws_tables
+from setori.workspace.decisions import current_decisions
 
 BBox = tuple[float, float, float, float]
 
@@ -190,25 +191,10 @@ def _statics(
 
 def stored_hits(ws: Workspace) -> list[ListHit]:
     """Stored hits on AIS identities (queries naming an MMSI) whose current decision is not
-    ``dismissed`` (the newest decision on the query and entity that no later one reverts)."""
-    hits, decisions = ws_tables.hits, ws_tables.decisions
+    ``dismissed`` (:func:`setori.workspace.decisions.current_decisions`)."""
     with ws.read() as c:
-        rows = [dict(r._mapping) for r in c.execute(sa.select(hits))]
-        history = [
-            dict(r._mapping)
-            for r in c.execute(sa.select(decisions).order_by(decisions.c.decision_id))
-        ]
-    dismissed = _dismissed(history)
-    found = [hit_from_row(r) for r in rows if (r["query_key"], r["entity_id"]) not in dismissed]
+        rows = [dict(r._mapping) for r in c.execute(sa.select(ws_tables.hits))]
+    decided = current_decisions(ws)
+    kept = [r for r in rows if decided.get((r["query_key"], r["entity_id"])) != "dismissed"]
+    found = [hit_from_row(r) for r in kept]
     return [h for h in found if h is not None]
-
-
-def _dismissed(history: Sequence[Mapping[str, Any]]) -> set[tuple[str, str]]:
-    """(query key, entity id) pairs whose current decision is ``dismissed``."""
-    reverted = {r["reverts"] for r in history if r["reverts"] is not None}
-    current: dict[tuple[str, str], str] = {}
-    for row in history:
-        if row["decision"] == "reverted" or row["decision_id"] in reverted:
-            continue
-        current[(row["query_key"], row["entity_id"])] = row["decision"]
-    return {pair for pair, decision in current.items() if decision == "dismissed"}
