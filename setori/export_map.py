@@ -19,17 +19,11 @@ import pyarrow as pa
 import shapely
 
 from setori.geo.land import load_land
+from setori.reports.drawing import EVENT_COLOURS
 
 WIDTH_PX = 1000
-COLOURS = {
-    "encounter": "#d62728",
-    "dark_rendezvous": "#9467bd",
-    "loitering": "#ff7f0e",
-    "gap": "#7f7f7f",
-    "port_visit": "#2ca02c",
-    "zone_entry": "#8c564b",
-    "identity": "#e377c2",
-}
+#: One colour per event type, shared with the reports' maps and legends.
+COLOURS = EVENT_COLOURS
 MAX_TRACK_POINTS = 400  # per segment, evenly thinned: the map is an overview
 
 

@@ -24,6 +24,7 @@ VIRIDIS = (
     (159, 218, 58),
     (253, 231, 37),
 )
+#: One colour per event type (also the static map's, setori.export_map).
 EVENT_COLOURS = {
     "encounter": "#d62728",
     "dark_rendezvous": "#9467bd",
