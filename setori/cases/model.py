@@ -61,25 +61,20 @@ class LogRecord:
 
     def body(self) -> dict[str, Any]:
         """What ``record_hash`` is the SHA-256 of (as canonical JSON)."""
-        return {
-            "seq": self.seq,
-            "at": self.at,
-            "analyst": self.analyst,
-            "action": self.action,
-            "payload": dict(self.payload),
-            "prev_hash": self.prev_hash,
-        }
+        return record_body(
+            self.seq, self.at, self.analyst, self.action, self.payload, self.prev_hash
+        )
 
     def leaf_bytes(self) -> bytes:
         """The record as canonical JSON, hash included (a Merkle leaf of the case log)."""
         return canonical_bytes({**self.body(), "record_hash": self.record_hash})
 
 
-def record_hash_of(
+def record_body(
     seq: int, at: str, analyst: str, action: str, payload: Mapping[str, Any], prev_hash: str
-) -> str:
-    """The SHA-256 a log record with these fields must carry."""
-    body = {
+) -> dict[str, Any]:
+    """The fields of a log record its hash covers, as the dict that is hashed."""
+    return {
         "seq": seq,
         "at": at,
         "analyst": analyst,
@@ -87,7 +82,13 @@ def record_hash_of(
         "payload": dict(payload),
         "prev_hash": prev_hash,
     }
-    return sha256_hex(canonical_bytes(body))
+
+
+def record_hash_of(
+    seq: int, at: str, analyst: str, action: str, payload: Mapping[str, Any], prev_hash: str
+) -> str:
+    """The SHA-256 a log record with these fields must carry."""
+    return sha256_hex(canonical_bytes(record_body(seq, at, analyst, action, payload, prev_hash)))
 
 
 @dataclass(frozen=True, slots=True)
